@@ -1,0 +1,4 @@
+/** Owns the inference worker process. Placeholder until the inference layer lands. */
+export class InferenceService {
+  async dispose(): Promise<void> {}
+}

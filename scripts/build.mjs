@@ -1,0 +1,67 @@
+// Builds every runnable piece with esbuild: the Electron main and preload bundles, the CLI (which also serves
+// web mode), the inference worker and the renderer. Node bundles sit side by side in dist/ so each can find the
+// worker as a sibling file. `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+// Native or Electron-provided modules stay outside the bundles.
+const nodeExternals = ['electron', 'onnxruntime-node', 'playwright-core', 'bufferutil', 'utf-8-validate'];
+
+const nodeCommon = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  external: nodeExternals,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const builds = [
+  { ...nodeCommon, entryPoints: { main: 'main/electron/main.ts' }, outdir: dist },
+  // The preload runs sandboxed: it may require only 'electron', so everything else is bundled in.
+  { ...nodeCommon, entryPoints: { preload: 'main/electron/preload.ts' }, outdir: dist, external: ['electron'] },
+  { ...nodeCommon, entryPoints: { modeldock: 'main/cli/modeldock.ts' }, outdir: dist },
+  { ...nodeCommon, entryPoints: { 'inference-worker': 'main/inference/worker-main.ts' }, outdir: dist },
+  {
+    entryPoints: { app: 'renderer/main.tsx' },
+    outdir: path.join(dist, 'renderer'),
+    bundle: true,
+    platform: 'browser',
+    target: 'chrome120',
+    format: 'esm',
+    sourcemap: true,
+    minify: production,
+    jsx: 'automatic',
+    loader: { '.svg': 'dataurl', '.png': 'dataurl', '.woff2': 'file' },
+    define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+    logLevel: 'warning',
+  },
+];
+
+function copyStatic() {
+  const out = path.join(dist, 'renderer');
+  fs.mkdirSync(out, { recursive: true });
+  fs.copyFileSync(path.join(root, 'renderer', 'index.html'), path.join(out, 'index.html'));
+}
+
+const started = Date.now();
+fs.mkdirSync(dist, { recursive: true });
+const present = builds.filter((b) => Object.values(b.entryPoints).every((e) => fs.existsSync(path.join(root, e))));
+if (watch) {
+  for (const b of present) await (await esbuild.context(b)).watch();
+  copyStatic();
+  console.log('esbuild: watching for changes');
+} else {
+  await Promise.all(present.map((b) => esbuild.build({ ...b, absWorkingDir: root })));
+  if (fs.existsSync(path.join(root, 'renderer', 'index.html'))) copyStatic();
+  console.log(`built ${present.length} bundles into dist/ in ${Date.now() - started} ms`);
+}

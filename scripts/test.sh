@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The one test command (`npm test`): sets up everything the tests need on a fresh Debian machine, builds, checks
+# types and layering, then runs every suite (unit, the ONNX backend suite, web-mode E2E in Chromium, Electron E2E
+# where a binary exists) in one node:test run, so one summary closes the output.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1   # Electron's binary comes from GitHub; CI cannot reach it.
+export NODE_OPTIONS="${NODE_OPTIONS:-} --max-old-space-size=4096"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "System packages"
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -f /usr/share/libonnx-testdata/data/node/test_abs/model.onnx ] || missing+=(libonnx-testdata)
+if [ ${#missing[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "installing: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "Missing system packages: ${missing[*]}. Install them (Debian: sudo apt-get install ${missing[*]}) and run again." >&2
+    exit 1
+  fi
+fi
+echo "chromium: $(/usr/bin/chromium --version 2>/dev/null || echo missing)"
+
+step "npm dependencies"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+else
+  echo "node_modules up to date"
+fi
+
+step "Build"
+node scripts/build.mjs
+
+step "Type check and layer rules"
+npx tsc -p tsconfig.json --noEmit
+npx tsc -p tsconfig.web.json --noEmit
+node scripts/check-layers.mjs
+
+step "Tests"
+mkdir -p test-output
+node --import tsx --test --test-concurrency=2 --test-reporter=spec \
+  tests/unit/*.test.ts tests/backend-suite/*.test.ts tests/e2e/*.test.ts

@@ -1,0 +1,25 @@
+/**
+ * The contract's call names as plain data. The preload bundles only this file (no schemas), so the bridge it
+ * exposes is one function per call and nothing more. contract.ts checks at compile time that the two agree.
+ */
+export const CALL_NAMES = [
+  'app.info',
+  'model.open',
+  'model.validate',
+  'model.fix',
+  'model.recent',
+  'model.forget',
+  'inference.sampleInputs',
+  'inference.predict',
+  'bench.run',
+  'spec.forModel',
+  'spec.read',
+  'spec.write',
+  'files.list',
+  'dialog.openModel',
+] as const;
+export type CallName = (typeof CALL_NAMES)[number];
+
+export function isCallName(value: unknown): value is CallName {
+  return typeof value === 'string' && (CALL_NAMES as readonly string[]).includes(value);
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { AppInfoSchema, ListDirResponseSchema, SpecDocumentSchema } from './schemas/app';
+import { BenchProgressSchema, BenchRequestSchema, BenchResultSchema } from './schemas/bench';
+import {
+  PredictRequestSchema, PredictResponseSchema, SampleInputsRequestSchema, SampleInputsResponseSchema,
+} from './schemas/inference';
+import { ModelReportSchema, RecentModelSchema } from './schemas/model';
+import { FixKindSchema, StepProgressSchema, ValidationReportSchema } from './schemas/validation';
+import type { CallName } from './call-names';
+
+/**
+ * The one API contract between UI and engine. Each call is declared here once: request schema, response schema
+ * and, for long work, the progress event schema. The Electron preload, the IPC registration, the web-mode server,
+ * the renderer client and the CLI are all derived from this map, and every transport validates against it.
+ */
+interface CallDef<Req extends z.ZodTypeAny, Res extends z.ZodTypeAny, Prog extends z.ZodTypeAny> {
+  request: Req;
+  response: Res;
+  progress: Prog;
+  /** One line for docs and `modeldock --help`. */
+  summary: string;
+}
+
+function call<Req extends z.ZodTypeAny, Res extends z.ZodTypeAny, Prog extends z.ZodTypeAny = z.ZodNever>(
+  def: { request: Req; response: Res; progress?: Prog; summary: string },
+): CallDef<Req, Res, Prog> {
+  return { ...def, progress: (def.progress ?? z.never()) as Prog };
+}
+
+const Empty = z.object({}).strict();
+const ModelPath = z.object({ path: z.string().min(1) }).strict();
+
+export const contract = {
+  'app.info': call({ summary: 'Versions and platform facts', request: Empty, response: AppInfoSchema }),
+
+  'model.open': call({
+    summary: 'Detect a model file by its content and inspect it without loading its weights',
+    request: ModelPath,
+    response: ModelReportSchema,
+    progress: StepProgressSchema,
+  }),
+  'model.validate': call({
+    summary: 'Check that a model will load and run in production: structure, operators, session, smoke run',
+    request: z.object({ path: z.string().min(1), smokeRun: z.boolean().default(true) }).strict(),
+    response: ValidationReportSchema,
+    progress: StepProgressSchema,
+  }),
+  'model.fix': call({
+    summary: 'Apply a fix from the validation report; writes a copy beside the model and never touches the original',
+    request: z.object({ path: z.string().min(1), fix: FixKindSchema, outPath: z.string().optional() }).strict(),
+    response: z.object({ path: z.string(), report: ModelReportSchema }),
+  }),
+  'model.recent': call({
+    summary: 'Recently opened models',
+    request: Empty,
+    response: z.object({ items: z.array(RecentModelSchema) }),
+  }),
+  'model.forget': call({
+    summary: 'Remove a model from the recent list',
+    request: ModelPath,
+    response: z.object({ items: z.array(RecentModelSchema) }),
+  }),
+
+  'inference.sampleInputs': call({
+    summary: 'Generate inputs that fit the model (sample, random or zeros)',
+    request: SampleInputsRequestSchema,
+    response: SampleInputsResponseSchema,
+  }),
+  'inference.predict': call({
+    summary: 'Run the model on the given inputs in the inference worker',
+    request: PredictRequestSchema,
+    response: PredictResponseSchema,
+    progress: StepProgressSchema,
+  }),
+  'bench.run': call({
+    summary: 'Benchmark latency and throughput across batch sizes and thread counts',
+    request: BenchRequestSchema,
+    response: BenchResultSchema,
+    progress: BenchProgressSchema,
+  }),
+
+  'spec.forModel': call({
+    summary: 'The modeldock.yaml beside a model, or a starter generated from the model',
+    request: z.object({ modelPath: z.string().min(1) }).strict(),
+    response: SpecDocumentSchema,
+  }),
+  'spec.read': call({ summary: 'Read and validate a spec file', request: ModelPath, response: SpecDocumentSchema }),
+  'spec.write': call({
+    summary: 'Validate and save spec text; nothing is written when it is invalid',
+    request: z.object({ path: z.string().min(1), text: z.string() }).strict(),
+    response: SpecDocumentSchema,
+  }),
+
+  'files.list': call({
+    summary: 'List a folder on the engine\'s machine (the web-mode file browser)',
+    request: z.object({ dir: z.string().optional() }).strict(),
+    response: ListDirResponseSchema,
+  }),
+  'dialog.openModel': call({
+    summary: 'Native open dialog (desktop app only)',
+    request: Empty,
+    response: z.object({ path: z.string().nullable() }),
+  }),
+} as const;
+
+export type Contract = typeof contract;
+export type { CallName };
+export type Request<N extends CallName> = z.input<Contract[N]['request']>;
+/** The request after schema defaults are applied: what handlers receive. */
+export type ParsedRequest<N extends CallName> = z.output<Contract[N]['request']>;
+export type Response<N extends CallName> = z.output<Contract[N]['response']>;
+export type Progress<N extends CallName> = z.output<Contract[N]['progress']>;
+
+// Compile-time check that call-names.ts lists exactly the contract's calls (the preload imports only that list).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const namesMatch: Same<keyof Contract, CallName> = true;
+void namesMatch;

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/**
+ * modeldock.yaml: everything a user configures for one model. The GUI reads and writes it; the CLI takes it with
+ * --spec. Objects are strict so a misspelt key is reported with its path instead of being ignored.
+ * Later issues add serving, image and kubernetes sections.
+ */
+export const SPEC_API_VERSION = 'modeldock/v1';
+
+const NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export const ImagePreprocessSchema = z.object({
+  type: z.literal('image').describe('This input takes an image; files are decoded, resized and normalised.'),
+  layout: z.enum(['NCHW', 'NHWC']).default('NCHW').describe('Where the channel axis sits: NCHW (PyTorch) or NHWC (TensorFlow).'),
+  width: z.number().int().min(1).max(16384).optional().describe('Resize to this width; by default the model input\'s width.'),
+  height: z.number().int().min(1).max(16384).optional().describe('Resize to this height; by default the model input\'s height.'),
+  colorOrder: z.enum(['RGB', 'BGR', 'GRAY']).default('RGB').describe('Channel order the model was trained with.'),
+  resize: z.enum(['stretch', 'center-crop']).default('stretch').describe('stretch: scale to size; center-crop: scale the short side, then crop.'),
+  scale: z.number().default(1 / 255).describe('Multiply pixel values (0-255) by this first, e.g. 1/255 for 0..1.'),
+  mean: z.array(z.number()).min(1).max(4).optional().describe('Per-channel mean subtracted after scaling, e.g. ImageNet [0.485, 0.456, 0.406].'),
+  std: z.array(z.number().positive()).min(1).max(4).optional().describe('Per-channel standard deviation divided after the mean.'),
+}).strict();
+export type ImagePreprocess = z.infer<typeof ImagePreprocessSchema>;
+
+export const InputSettingsSchema = z.discriminatedUnion('type', [
+  ImagePreprocessSchema,
+  z.object({
+    type: z.literal('tabular'),
+    features: z.array(z.string()).optional().describe('Column names in the order the model expects (CSV headers are matched to these).'),
+  }).strict(),
+]);
+export type InputSettings = z.infer<typeof InputSettingsSchema>;
+
+export const SpecSchema = z.object({
+  apiVersion: z.literal(SPEC_API_VERSION).describe('Spec format version.'),
+  model: z.object({
+    path: z.string().min(1).describe('Model file, relative to this spec file.'),
+    name: z.string().min(1).max(63).regex(NAME_PATTERN, 'use lower-case letters, digits and dashes (e.g. "iris-classifier")')
+      .describe('Short name used for the image, the API route and Kubernetes objects.'),
+    version: z.string().min(1).max(128).default('1').describe('Your version of this model; becomes the image tag.'),
+    description: z.string().max(2000).optional().describe('What the model does, shown in the app and the served API.'),
+  }).strict(),
+  labels: z.array(z.string()).optional().describe('Class names in output index order, so predictions read "setosa", not 0.'),
+  labelsFile: z.string().optional().describe('Alternatively, a text file with one class name per line, relative to this spec.'),
+  inputs: z.record(z.string(), InputSettingsSchema).optional().describe('Per-input settings, keyed by the model\'s input name.'),
+}).strict();
+export type Spec = z.infer<typeof SpecSchema>;
+export type SpecInput = z.input<typeof SpecSchema>;
+
+/** A spec problem points at the key that has it, e.g. "inputs.image.layout". */
+export const SpecIssueSchema = z.object({ path: z.string(), message: z.string(), line: z.number().int().nullable() });
+export type SpecIssue = z.infer<typeof SpecIssueSchema>;
