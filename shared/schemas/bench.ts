@@ -44,5 +44,7 @@ export const BenchResultSchema = z.object({
   results: z.array(BenchConfigResultSchema),
   cancelled: z.boolean(),
   savedTo: z.string().nullable(),
+  /** Things the user should know about how the figures were taken (e.g. a fixed batch size replaced the chosen ones). */
+  notes: z.array(z.string()).optional(),
 });
 export type BenchResult = z.infer<typeof BenchResultSchema>;

@@ -1,10 +1,29 @@
+import type { OnnxSummary } from '../../../shared/schemas/model';
+import { inspectOnnx } from '../../model/onnx-inspect';
+import { readSpec, specPathForModel, starterSpecText, validateSpecText, writeSpec } from '../../spec/spec-file';
 import type { EngineServices, Handlers } from '../types';
-import { notYet } from './not-yet';
 
 export function specHandlers(_services: EngineServices): Pick<Handlers, 'spec.forModel' | 'spec.read' | 'spec.write'> {
   return {
-    async 'spec.forModel'() { return notYet('spec.forModel'); },
-    async 'spec.read'() { return notYet('spec.read'); },
-    async 'spec.write'() { return notYet('spec.write'); },
+    async 'spec.forModel'({ modelPath }) {
+      const existing = readSpec(specPathForModel(modelPath));
+      if (existing.exists) return existing;
+      // No spec yet: offer a starter filled from the model. A model we cannot inspect still gets a starter.
+      let summary: OnnxSummary | undefined;
+      try {
+        summary = await inspectOnnx(modelPath);
+      } catch {
+        summary = undefined;
+      }
+      const text = starterSpecText(modelPath, summary);
+      const { spec, issues } = validateSpecText(text);
+      return { specPath: existing.specPath, exists: false, spec, text, issues };
+    },
+    async 'spec.read'({ path }) {
+      return readSpec(path);
+    },
+    async 'spec.write'({ path, text }) {
+      return writeSpec(path, text);
+    },
   };
 }

@@ -1,0 +1,211 @@
+import * as jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { ModelDockError } from '../../shared/errors';
+import { ImagePreprocessSchema, type ImagePreprocess } from '../../shared/schemas/spec';
+import { numberToFloat16Bits } from './float16';
+import { allocateValues, formatDims, type HostTensor } from './host-tensor';
+import { nonTensorInput } from './json-input';
+import type { IoMeta } from './worker-protocol';
+
+/**
+ * Image files -> an input tensor: decode (PNG, JPEG), resize (stretch, or scale the short side and crop the
+ * centre; bilinear), pick channels (RGB, BGR or GRAY), lay out as NCHW or NHWC, then value * scale, - mean, / std
+ * per channel, as the spec's inputs.<name> says. Alpha is ignored (pixels are used as stored).
+ */
+export interface DecodedImage {
+  width: number;
+  height: number;
+  /** RGBA, 8 bits per channel, row-major. */
+  rgba: Uint8Array;
+}
+
+const MAX_PIXELS = 100_000_000;
+
+export function isImageBytes(bytes: Uint8Array): boolean {
+  return isPng(bytes) || isJpeg(bytes);
+}
+
+function isPng(b: Uint8Array): boolean {
+  return b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
+}
+
+function isJpeg(b: Uint8Array): boolean {
+  return b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+}
+
+export function decodeImage(bytes: Uint8Array, fileName: string): DecodedImage {
+  try {
+    if (isPng(bytes)) {
+      const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      return { width: png.width, height: png.height, rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
+    }
+    if (isJpeg(bytes)) {
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
+      return { width: img.width, height: img.height, rgba: img.data };
+    }
+  } catch (error) {
+    throw new ModelDockError({
+      code: 'image-invalid',
+      title: 'The image cannot be decoded',
+      message: `${fileName} cannot be decoded: ${(error as Error).message}.`,
+      fix: 'Save it again as PNG or JPEG.',
+    });
+  }
+  throw new ModelDockError({
+    code: 'image-unsupported',
+    title: 'Unsupported image format',
+    message: `${fileName} is not a PNG or JPEG image.`,
+    fix: 'Convert the image to PNG or JPEG.',
+  });
+}
+
+interface Plan {
+  layout: 'NCHW' | 'NHWC';
+  batched: boolean;
+  channels: number;
+  width: number;
+  height: number;
+}
+
+/** Layout, size and channel count from the spec where set, else from the model input's fixed dimensions. */
+function plan(input: IoMeta, settings: ImagePreprocess, explicit: boolean, image: DecodedImage): Plan {
+  const dims = input.dims;
+  const rank = dims.length;
+  if (rank !== 3 && rank !== 4) {
+    throw new ModelDockError({
+      code: 'image-input-shape',
+      title: 'This input does not take images',
+      message: `Input "${input.name}" has shape ${formatDims(dims)}; an image input has 4 dimensions (batch, channels, height, width) or 3.`,
+      fix: 'Feed this input a tensor (JSON or .npy) instead of an image.',
+    });
+  }
+  const off = rank === 4 ? 1 : 0;
+  let layout = settings.layout;
+  // A colour axis (3) is the strongest hint, then a gray one (1); NCHW when neither says.
+  if (!explicit) layout = dims[off] === 3 ? 'NCHW' : dims[off + 2] === 3 ? 'NHWC' : dims[off] === 1 ? 'NCHW' : dims[off + 2] === 1 ? 'NHWC' : 'NCHW';
+  const [cAxis, hAxis, wAxis] = layout === 'NCHW' ? [off, off + 1, off + 2] : [off + 2, off, off + 1];
+  const fixed = (d: unknown): number | null => (typeof d === 'number' && d > 0 ? d : null);
+  const modelChannels = fixed(dims[cAxis]);
+  const channels = modelChannels ?? (settings.colorOrder === 'GRAY' ? 1 : 3);
+  if (channels !== 1 && channels !== 3) {
+    throw new ModelDockError({
+      code: 'image-input-shape',
+      title: 'Unsupported channel count',
+      message: `Input "${input.name}" has ${channels} channels on its ${layout} channel axis; images give 1 (gray) or 3 (colour).`,
+      fix: 'Check the layout (NCHW/NHWC) under inputs.' + input.name + ' in the spec.',
+    });
+  }
+  return {
+    layout,
+    batched: rank === 4,
+    channels,
+    width: settings.width ?? fixed(dims[wAxis]) ?? image.width,
+    height: settings.height ?? fixed(dims[hAxis]) ?? image.height,
+  };
+}
+
+export function imageToTensor(image: DecodedImage, input: IoMeta, settings?: ImagePreprocess): HostTensor {
+  if (!input.isTensor || !input.elementType) throw nonTensorInput(input.name);
+  const s = settings ?? ImagePreprocessSchema.parse({ type: 'image' });
+  const p = plan(input, s, settings !== undefined, image);
+  const type = input.elementType;
+  const isFloat = type === 'float32' || type === 'float64' || type === 'float16';
+  if (!isFloat && type !== 'uint8') {
+    throw new ModelDockError({
+      code: 'image-input-type',
+      title: 'This input does not take images',
+      message: `Input "${input.name}" takes ${type}; images become float (normalised) or uint8 (raw pixels).`,
+      fix: 'Feed this input a tensor (JSON or .npy) instead.',
+    });
+  }
+  const order = p.channels === 1 ? 'GRAY' : s.colorOrder === 'GRAY' ? 'RGB' : s.colorOrder;
+  const mean = perChannel(s.mean, p.channels, 'mean', input.name);
+  const std = perChannel(s.std, p.channels, 'std', input.name);
+  const pixels = resizeBilinear(image, p.width, p.height, s.resize);
+  const { width: w, height: h, channels: c } = p;
+  const out = allocateValues(type, w * h * c);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const src = (y * w + x) * 4;
+      const r = pixels[src];
+      const g = pixels[src + 1];
+      const b = pixels[src + 2];
+      for (let ch = 0; ch < c; ch++) {
+        // ITU-R BT.601 luma for gray, the weights most vision libraries use.
+        const raw = order === 'GRAY' ? 0.299 * r + 0.587 * g + 0.114 * b : order === 'BGR' ? [b, g, r][ch] : [r, g, b][ch];
+        const at = p.layout === 'NCHW' ? ch * h * w + y * w + x : (y * w + x) * c + ch;
+        if (isFloat) {
+          let v = raw * s.scale;
+          if (mean) v -= mean[ch];
+          if (std) v /= std[ch];
+          if (type === 'float16') (out as Uint16Array)[at] = numberToFloat16Bits(v);
+          else (out as Float32Array)[at] = v;
+        } else {
+          (out as Uint8Array)[at] = Math.max(0, Math.min(255, Math.round(raw)));
+        }
+      }
+    }
+  }
+  const dims = p.layout === 'NCHW' ? [c, h, w] : [h, w, c];
+  return { name: input.name, elementType: type, dims: p.batched ? [1, ...dims] : dims, data: out };
+}
+
+function perChannel(values: number[] | undefined, channels: number, what: string, name: string): number[] | null {
+  if (!values) return null;
+  if (values.length === 1) return new Array(channels).fill(values[0]);
+  if (values.length === channels) return values;
+  throw new ModelDockError({
+    code: 'image-preprocess',
+    title: `The ${what} does not match the channels`,
+    message: `inputs.${name}.${what} has ${values.length} values but the image has ${channels} channel${channels > 1 ? 's' : ''}.`,
+    fix: `Give one ${what} per channel (or a single value for all).`,
+  });
+}
+
+/**
+ * Bilinear resampling on pixel centres. center-crop scales so the image covers the target, then takes the middle.
+ * Returns RGBA at the target size (float, not rounded, so normalisation sees the interpolated value).
+ */
+export function resizeBilinear(image: DecodedImage, width: number, height: number, mode: 'stretch' | 'center-crop'): Float32Array {
+  if (image.width * image.height > MAX_PIXELS || width * height > MAX_PIXELS) {
+    throw new ModelDockError({ code: 'image-too-large', title: 'The image is too large', message: `${image.width}x${image.height} -> ${width}x${height} is beyond ${MAX_PIXELS / 1e6} megapixels.`, fix: 'Use a smaller image.' });
+  }
+  let cropX = 0;
+  let cropY = 0;
+  let cropW = image.width;
+  let cropH = image.height;
+  if (mode === 'center-crop') {
+    const scale = Math.max(width / image.width, height / image.height);
+    cropW = width / scale;
+    cropH = height / scale;
+    cropX = (image.width - cropW) / 2;
+    cropY = (image.height - cropH) / 2;
+  }
+  const sx = cropW / width;
+  const sy = cropH / height;
+  const out = new Float32Array(width * height * 4);
+  const src = image.rgba;
+  const maxX = image.width - 1;
+  const maxY = image.height - 1;
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(Math.max(cropY + (y + 0.5) * sy - 0.5, 0), maxY);
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(y0 + 1, maxY);
+    const wy = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(Math.max(cropX + (x + 0.5) * sx - 0.5, 0), maxX);
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(x0 + 1, maxX);
+      const wx = fx - x0;
+      const o = (y * width + x) * 4;
+      for (let ch = 0; ch < 4; ch++) {
+        const a = src[(y0 * image.width + x0) * 4 + ch];
+        const b = src[(y0 * image.width + x1) * 4 + ch];
+        const c = src[(y1 * image.width + x0) * 4 + ch];
+        const d = src[(y1 * image.width + x1) * 4 + ch];
+        out[o + ch] = (a * (1 - wx) + b * wx) * (1 - wy) + (c * (1 - wx) + d * wx) * wy;
+      }
+    }
+  }
+  return out;
+}

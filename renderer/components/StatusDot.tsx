@@ -1,0 +1,13 @@
+export type StepStatus = 'not-started' | 'ready' | 'warning' | 'error' | 'done';
+
+export const STATUS_TEXT: Record<StepStatus, string> = {
+  'not-started': 'not started',
+  ready: 'ready',
+  warning: 'needs attention',
+  error: 'has a problem',
+  done: 'done',
+};
+
+export function StatusDot({ status }: { status: StepStatus }) {
+  return <span className={`status-dot status-${status}`} aria-hidden="true" />;
+}

@@ -1,0 +1,59 @@
+import { Card } from '../components/Card';
+import { usePrimaryAction } from '../state/primary-action';
+import type { StepId } from '../state/workbench';
+
+const LATER: Record<'package' | 'run' | 'deploy' | 'monitor', { title: string; what: string; points: string[] }> = {
+  package: {
+    title: 'Package: put your model in a Docker image',
+    what: 'This step will wrap your model and a small prediction server into a Docker image: one file that runs the same on your laptop, a server or the cloud, with nothing else to install.',
+    points: [
+      'Write the package spec (modeldock.yaml): name, version, labels, input preprocessing.',
+      'Generate the Dockerfile for you and build the image, with progress and logs.',
+      'Keep each version, so you can go back to the one that worked.',
+    ],
+  },
+  run: {
+    title: 'Run: try the packaged model on your machine',
+    what: 'This step will start your image as a container, a running copy of the package, and give you its prediction URL, so you can send it the same JSON a real client would.',
+    points: [
+      'Start and stop the container with one button.',
+      'Watch its logs live.',
+      'Send a test request and see the response and its latency.',
+    ],
+  },
+  deploy: {
+    title: 'Deploy: serve it from a Kubernetes cluster',
+    what: 'This step will turn your image into a deployment on Kubernetes, the system that keeps several instances of your model running, replaces any that crash, and adds more when traffic grows.',
+    points: [
+      'Choose how many instances (pods) and how much CPU and memory each gets.',
+      'Scale out automatically under load (Horizontal Pod Autoscaler).',
+      'Or export a bundle of files to hand to your platform team.',
+    ],
+  },
+  monitor: {
+    title: 'Monitor: know how it behaves in production',
+    what: 'This step will show how your served model is doing: requests per second, latency and errors at the system level, and whether the inputs it sees drift away from the data it was trained on.',
+    points: [
+      'Live latency and throughput charts with targets.',
+      'Error rates and resource use per instance.',
+      'Input drift against a reference sample.',
+    ],
+  },
+};
+
+/** Later steps are calm previews of what they will do, never broken screens. */
+export function ComingLater({ step }: { step: Exclude<StepId, 'model' | 'test'> }) {
+  usePrimaryAction(null);
+  const text = LATER[step];
+  return (
+    <div className="screen narrow" data-testid={`coming-later-${step}`}>
+      <Card title={text.title} subtitle="Coming in a later release">
+        <p className="lead">{text.what}</p>
+        <ul className="plain-list">
+          {text.points.map((point) => <li key={point}>{point}</li>)}
+        </ul>
+        <p className="muted">For now, open a model in <strong>Model</strong>, check it, and try predictions and a benchmark in <strong>Test</strong>: a model that passes there is ready for packaging.</p>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,279 @@
+// E2E: the model workbench in web mode, driven through Debian's Chromium with playwright-core.
+// Opens, inspects, validates, predicts and benchmarks iris.onnx; fixes a ZipMap model; shows errors for a broken
+// file and a conversion recipe for a pickle; checks that the server refuses requests without the token.
+// Screenshots of every screen go to test-output/screenshots/ (1280x800, main ones also at 1920x1080).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { ensureFixtures } from '../fixtures/make-fixtures';
+import { CHROMIUM, openBrowser, saveFailure, shoot, shootBoth, shots, type BrowserSession } from './support/browser';
+import { ROOT, startWeb, type RunningWeb } from './support/start-web';
+
+const LABELS = ['setosa', 'versicolor', 'virginica'];
+const haveChromium = fs.existsSync(CHROMIUM);
+
+describe('web workbench', { skip: haveChromium ? false : `no Chromium at ${CHROMIUM}` }, () => {
+  let fixtures = '';
+  let dataDir = '';
+  let web: RunningWeb;
+  let browser: BrowserSession;
+  let page: Page;
+
+  before(async () => {
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    fixtures = await ensureFixtures();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-e2e-data-'));
+    fs.rmSync(path.join(ROOT, 'test-output', 'screenshots'), { recursive: true, force: true });
+    browser = await openBrowser();
+    page = browser.page;
+    page.setDefaultTimeout(30_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await web?.stop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    console.log(`screenshots (${shots.length}):\n${shots.map((s) => `  ${path.relative(ROOT, s)}`).join('\n')}`);
+  });
+
+  /** Each step keeps a screenshot and the console log when it fails. */
+  function step(name: string, fn: () => Promise<void>) {
+    it(name, async () => {
+      try {
+        await fn();
+      } catch (error) {
+        await saveFailure(browser, name.replace(/[^a-z0-9]+/gi, '-'));
+        if (web) console.error(`server output:\n${web.output()}`);
+        throw error;
+      }
+    });
+  }
+
+  async function openByPath(file: string): Promise<void> {
+    // The drop zone's Browse, or the top bar's primary action / the footer button once a model is open.
+    const browse = page.getByTestId('browse-button');
+    const another = page.getByTestId('open-another');
+    if (await browse.isVisible()) await browse.click();
+    else if (await another.count()) await another.click();
+    else await page.getByTestId('open-model-button').click();
+    await page.getByTestId('file-browser').waitFor();
+    await page.getByTestId('path-input').fill(file);
+    await page.getByTestId('path-input').press('Enter');
+  }
+
+  step('starts web mode and shows the drop zone', async () => {
+    web = await startWeb(dataDir);
+    await page.goto(web.url);
+    await page.getByTestId('drop-zone').waitFor({ state: 'visible' });
+    const firstScreenMs = Date.now() - web.spawnedAt;
+    console.log(`app start to first screen in web mode: ${firstScreenMs} ms (server listening after ${web.listenMs} ms; started via ${web.via})`);
+    await assertNoConsoleErrors();
+    await shootBoth(page, '01-model-empty');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shoot(page, '01-model-empty-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  step('later steps show a calm preview, not a broken screen', async () => {
+    for (const id of ['package', 'run', 'deploy', 'monitor']) {
+      await page.getByTestId(`step-${id}`).click();
+      await page.getByTestId(`coming-later-${id}`).waitFor();
+      assert.equal(await page.getByTestId(`step-${id}`).getAttribute('aria-current'), 'step');
+    }
+    await shoot(page, '02-deploy-coming-later');
+    await page.getByTestId('step-package').click();
+    await shoot(page, '02-package-coming-later');
+    await page.getByTestId('step-model').click();
+  });
+
+  step('opens iris.onnx by typing its path in the file browser', async () => {
+    await page.getByTestId('browse-button').click();
+    await page.getByTestId('file-browser').waitFor();
+    await page.getByTestId('path-input').fill(fixtures);
+    await page.getByTestId('path-input').press('Enter');
+    await page.getByTestId('file-iris.onnx').waitFor();
+    await shoot(page, '03-file-browser');
+    await page.getByTestId('path-input').fill(path.join(fixtures, 'iris.onnx'));
+    await page.getByTestId('path-input').press('Enter');
+    await page.getByTestId('io-table').waitFor();
+    assert.match(await page.getByTestId('model-name').innerText(), /iris/);
+    const row = page.getByTestId('input-row-input');
+    assert.equal((await row.getByTestId('io-type').innerText()).trim(), 'float32');
+    assert.equal((await row.getByTestId('io-shape').textContent())?.trim(), '[batch, 4]');
+    assert.equal(await row.locator('.dim-symbolic').innerText(), 'batch');
+    await page.getByTestId('output-row-probabilities').waitFor();
+    await page.getByTestId('op-histogram').waitFor();
+    await shootBoth(page, '04-model-inspect');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shoot(page, '04-model-inspect-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  step('validates iris.onnx and it passes', async () => {
+    await page.getByTestId('validate-button').click();
+    const status = page.getByTestId('validation-status');
+    await status.waitFor();
+    assert.equal(await status.getAttribute('data-ok'), 'true');
+    assert.equal(await page.getByTestId('step-model').getAttribute('data-status'), 'done');
+    await status.scrollIntoViewIfNeeded();
+    await shoot(page, '05-model-validated');
+  });
+
+  step('predicts with sample values and shows the labelled top-1 and latency', async () => {
+    await page.getByTestId('step-test').click();
+    const editor = page.getByTestId('input-json-input');
+    await editor.waitFor();
+    await page.locator('[data-testid="predict-panel"][data-filled="true"]').waitFor();
+    await page.getByTestId('fill-sample-input').click();
+    await shoot(page, '06-test-form');
+    await page.getByTestId('predict-button').click();
+    const top1 = page.getByTestId('top1-label');
+    await top1.waitFor();
+    assert.ok(LABELS.includes((await top1.innerText()).trim()), `top-1 label is one of ${LABELS.join(', ')}`);
+    assert.match(await page.getByTestId('latency-p50').innerText(), /\d/);
+    await page.getByTestId('result-table-probabilities').waitFor();
+    await page.getByTestId('latency-histogram').waitFor();
+    await shootBoth(page, '07-test-results');
+    await page.getByTestId('latency').scrollIntoViewIfNeeded();
+    await shoot(page, '07-test-results-latency');
+  });
+
+  step('a wrong input shape names the input and keeps what the user typed', async () => {
+    const editor = page.getByTestId('input-json-input');
+    await editor.fill('[[1, 2, 3]]');
+    await page.getByTestId('predict-button').click();
+    const banner = page.getByTestId('error-banner');
+    await banner.waitFor();
+    const text = await banner.innerText();
+    assert.match(text, /input/);
+    assert.doesNotMatch(text, /\bat .+:\d+:\d+/, 'no stack trace');
+    assert.equal(await editor.inputValue(), '[[1, 2, 3]]');
+    await shoot(page, '08-test-input-error');
+    await page.getByTestId('fill-sample-input').click();
+    await page.locator('[data-testid="predict-panel"][data-filling="false"]').waitFor();
+    assert.notEqual(await editor.inputValue(), '[[1, 2, 3]]');
+    await page.getByTestId('error-dismiss').click();
+  });
+
+  step('runs a short benchmark (batch 1, 20 runs) and shows results', async () => {
+    await page.getByTestId('tab-bench').click();
+    for (const batch of [8, 32]) {
+      const chip = page.getByTestId(`bench-batch-${batch}`);
+      if ((await chip.getAttribute('aria-pressed')) === 'true') await chip.click();
+    }
+    await page.getByTestId('bench-runs').fill('20');
+    await page.getByTestId('bench-run-button').click();
+    const results = page.getByTestId('bench-results');
+    await results.waitFor();
+    await page.getByTestId('bench-row-1-1').waitFor();
+    assert.match(await page.getByTestId('bench-saved').innerText(), /Saved to|Not saved/);
+    await shootBoth(page, '09-bench-results');
+    await page.getByTestId('bench-throughput-chart').scrollIntoViewIfNeeded();
+    await shoot(page, '09-bench-charts');
+  });
+
+  step('a long benchmark shows determinate progress and can be cancelled', async () => {
+    for (const batch of [8, 32]) await page.getByTestId(`bench-batch-${batch}`).click();
+    await page.getByTestId('bench-runs').fill('100000');
+    await page.getByTestId('bench-run-button').click();
+    const progress = page.getByTestId('bench-progress');
+    await progress.waitFor();
+    await page.getByTestId('bench-progress-label').filter({ hasText: /\d+\/\d+ runs/ }).waitFor();
+    await progress.scrollIntoViewIfNeeded();
+    await shoot(page, '10-bench-progress');
+    await page.getByTestId('bench-cancel').click();
+    await progress.waitFor({ state: 'detached' });
+    await page.getByTestId('bench-runs').fill('20');
+  });
+
+  step('a ZipMap model gets a finding and a one-click fix that opens the fixed copy', async () => {
+    await page.getByTestId('step-model').click();
+    await openByPath(path.join(fixtures, 'zipmap.onnx'));
+    const fix = page.getByTestId('fix-button-remove-zipmap');
+    await fix.waitFor();
+    const finding = page.locator('[data-testid^="finding-"]', { has: fix });
+    assert.match(await finding.innerText(), /ZipMap/i);
+    await fix.scrollIntoViewIfNeeded();
+    await shoot(page, '11-model-zipmap-finding');
+    await fix.click();
+    const notice = page.getByTestId('notice-path');
+    await notice.waitFor();
+    const fixedPath = (await notice.innerText()).trim();
+    assert.notEqual(fixedPath, path.join(fixtures, 'zipmap.onnx'));
+    assert.equal((await page.getByTestId('model-path').innerText()).trim(), fixedPath);
+    await page.getByTestId('validation-status').waitFor();
+    assert.equal(await page.getByTestId('fix-button-remove-zipmap').count(), 0);
+    await shoot(page, '12-model-zipmap-fixed');
+  });
+
+  step('a broken file gets a plain error banner without a stack trace', async () => {
+    await openByPath(path.join(fixtures, 'random.onnx'));
+    const banner = page.getByTestId('error-banner');
+    await banner.waitFor();
+    const title = (await page.getByTestId('error-title').innerText()).trim();
+    assert.ok(title.length > 0 && title.length < 100, `plain one-line title: ${title}`);
+    assert.doesNotMatch(title, /error:|exception|undefined/i);
+    const text = await banner.innerText();
+    assert.doesNotMatch(text, /\bat .+:\d+:\d+/, 'no stack trace');
+    assert.doesNotMatch(text, /undefined/);
+    await shoot(page, '13-model-open-error');
+    await page.getByTestId('error-dismiss').click();
+  });
+
+  step('a pickle gets the conversion recipe', async () => {
+    await openByPath(path.join(fixtures, 'model.pkl'));
+    await page.getByTestId('conversion-recipe').waitFor();
+    assert.match(await page.getByTestId('detected-format').innerText(), /pickle/i);
+    assert.ok((await page.getByTestId('conversion-snippet').innerText()).trim().length > 20);
+    await shootBoth(page, '14-model-conversion');
+    await page.getByTestId('step-test').click();
+    await page.getByTestId('test-empty').waitFor();
+    await shoot(page, '15-test-not-onnx');
+  });
+
+  step('recent models are listed and can be removed', async () => {
+    await page.getByTestId('step-model').click();
+    await page.getByTestId('close-model').click();
+    const list = page.getByTestId('recent-list');
+    await list.waitFor();
+    const before = await page.getByTestId('recent-item').count();
+    assert.ok(before >= 2, `recent list has the opened models (${before})`);
+    await shootBoth(page, '16-model-empty-recent');
+    await page.getByTestId('recent-item').first().getByRole('button', { name: /^Remove/ }).click();
+    await page.getByTestId('recent-item').nth(before - 1).waitFor({ state: 'detached' });
+  });
+
+  step('the server refuses requests without the token', async () => {
+    const res = await fetch(`${web.origin}/`);
+    assert.ok(res.status === 401 || res.status === 403, `GET / without token -> ${res.status}`);
+    const wsStatus = await upgradeStatus(`${web.origin}/api/ws`);
+    assert.ok(wsStatus === 401 || wsStatus === 403, `WS upgrade without cookie -> ${wsStatus}`);
+    const upload = await fetch(`${web.origin}/api/upload?name=x.onnx`, { method: 'POST', body: 'x' });
+    assert.ok(upload.status === 401 || upload.status === 403, `upload without token -> ${upload.status}`);
+  });
+
+  async function assertNoConsoleErrors(): Promise<void> {
+    const errors = browser.consoleLog.filter((line) => line.startsWith('[error]') || line.startsWith('[pageerror]'));
+    assert.deepEqual(errors, []);
+  }
+});
+
+/** Status code of a WebSocket upgrade attempt carrying no cookie. */
+function upgradeStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = http.request({
+      host: u.hostname, port: u.port, path: u.pathname,
+      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+    });
+    req.on('response', (res) => { resolve(res.statusCode ?? 0); res.resume(); });
+    req.on('upgrade', (_res, socket) => { socket.destroy(); resolve(101); });
+    req.on('error', reject);
+    req.end();
+  });
+}
