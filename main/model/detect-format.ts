@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { ModelDockError } from '../../shared/errors';
 import type { ModelFormat } from '../../shared/schemas/model';
+import { fileAccessError } from './file-errors';
 import { listZipEntries, readStoredMemberHead, type ZipEntry } from './zip-listing';
 
 /**
@@ -341,23 +341,4 @@ function isHdf5(head: Buffer): boolean {
 
 function includes(buf: Buffer, needle: string): boolean {
   return buf.includes(needle, 0, 'latin1');
-}
-
-export function fileAccessError(filePath: string, error: unknown): ModelDockError {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') {
-    return new ModelDockError({
-      code: 'model-not-found',
-      title: 'Model file not found',
-      message: `There is no file or folder at ${filePath}.`,
-      fix: 'Check the path (it may have been moved or renamed), or open the model again with Browse.',
-    });
-  }
-  return new ModelDockError({
-    code: 'model-unreadable',
-    title: 'Cannot read the model file',
-    message: `${filePath} cannot be read (${code ?? 'unknown error'}).`,
-    fix: code === 'EACCES' || code === 'EPERM' ? 'Give your user read permission on the file, or copy it somewhere you own.' : 'Check the file and try again.',
-    detail: error instanceof Error ? error.message : String(error),
-  });
 }

@@ -1,6 +1,7 @@
 import { ModelDockError } from '../../shared/errors';
 import type { OnnxSummary, OpsetImport, ValueInfo } from '../../shared/schemas/model';
 import type { Dim } from '../../shared/schemas/tensor';
+import { fileAccessError } from './file-errors';
 import { addExternalUse, resolveExternalData, type ExternalDataUse } from './external-data';
 import { labelsFromMetadata } from './model-labels';
 import { BUILTIN_DOMAINS, elementByteSize, elementTypeName, normalizeDomain } from './onnx-types';
@@ -70,7 +71,12 @@ export async function inspectOnnx(modelPath: string): Promise<OnnxSummary> {
 }
 
 export async function readOnnxModel(modelPath: string): Promise<OnnxModel> {
-  const reader = ProtobufFileReader.open(modelPath);
+  let reader: ProtobufFileReader;
+  try {
+    reader = ProtobufFileReader.open(modelPath);
+  } catch (error) {
+    throw fileAccessError(modelPath, error);
+  }
   try {
     return readModel(modelPath, reader);
   } finally {

@@ -4,7 +4,8 @@ import { ModelDockError } from '../../shared/errors';
 import type { ModelReport, OnnxSummary } from '../../shared/schemas/model';
 import type { StepProgress } from '../../shared/schemas/validation';
 import { conversionHint } from './conversion-hints';
-import { detectFormat, fileAccessError, type FormatDetection } from './detect-format';
+import { detectFormat, type FormatDetection } from './detect-format';
+import { fileAccessError } from './file-errors';
 import { readOnnxModel, type OnnxModel } from './onnx-inspect';
 import { isProtobufDecodeError } from './protobuf/file-reader';
 

@@ -12,7 +12,8 @@ import { attachSession } from './ws-session';
 
 /**
  * Web mode: the renderer served on loopback, talking to the engine over one WebSocket (the same contract the
- * Electron IPC carries). See request-guard.ts for who may connect.
+ * Electron IPC carries). See request-guard.ts for who may connect. HTTP API errors answer with an ErrorInfo
+ * object as the JSON body.
  */
 export interface WebServerOptions {
   engine: Engine;
@@ -52,7 +53,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   server.on('request', (req, res) => {
     if (!guard) return void res.writeHead(503).end();
     handleRequest(req, res, guard, headers, opts).catch((error) => {
-      if (!res.headersSent) sendJson(res, 500, { error: toErrorInfo(error) });
+      if (!res.headersSent) sendJson(res, 500, toErrorInfo(error));
       else res.destroy();
     });
   });
@@ -126,7 +127,7 @@ async function handleRequest(
   }
 
   if (url.pathname === UPLOAD_PATH) {
-    if (req.method !== 'POST') return sendJson(res, 405, { error: { code: 'method', title: 'Use POST', message: 'Uploads are POST requests.' } }, headers);
+    if (req.method !== 'POST') return sendJson(res, 405, { code: 'method', title: 'Use POST', message: 'Uploads are POST requests.' }, headers);
     const name = url.searchParams.get('name') ?? 'upload.bin';
     try {
       const file = await receiveUpload(req, opts.engine.services.dataDir, name, opts.uploadLimit ?? DEFAULT_UPLOAD_LIMIT);
@@ -134,11 +135,11 @@ async function handleRequest(
     } catch (error) {
       const info = toErrorInfo(error);
       res.setHeader('Connection', 'close');
-      return sendJson(res, info.code === 'upload-too-large' ? 413 : 400, { error: info }, headers);
+      return sendJson(res, info.code === 'upload-too-large' ? 413 : 400, info, headers);
     }
   }
   if (url.pathname.startsWith('/api/')) {
-    return sendJson(res, 404, { error: { code: 'not-found', title: 'Not found', message: `No API at ${url.pathname}.` } }, headers);
+    return sendJson(res, 404, { code: 'not-found', title: 'Not found', message: `No API at ${url.pathname}.` }, headers);
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end();

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ensureFixtures } from '../fixtures/make-fixtures';
 import { CLI_SOURCE, ROOT, runProcess } from './cli-support';
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
@@ -68,3 +69,46 @@ test('modeldock ui prints exactly one URL line, serves with the token, and stops
   assert.equal(await exited, 0);
   assert.equal(stdout.trim().split('\n').length, 1, 'exactly one line on stdout');
 });
+
+test('Ctrl-C cancels a running benchmark: partial results, exit code 130, no worker left behind', async (t) => {
+  const dir = tempDir(t);
+  const fixtures = await ensureFixtures();
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI_SOURCE, 'bench', path.join(fixtures, 'cnn.onnx'), '--batch', '256', '--runs', '100000', '--no-save'], {
+    cwd: ROOT,
+    env: { ...process.env, MODELDOCK_DATA_DIR: dir, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  // Let it load the model and start measuring; 100000 runs at batch 256 take minutes.
+  await new Promise((r) => setTimeout(r, 5000));
+  assert.equal(child.exitCode, null, `finished too early: ${stdout}${stderr}`);
+  const sent = Date.now();
+  child.kill('SIGINT');
+  assert.equal(await exited, 130);
+  assert.ok(Date.now() - sent < 10000, 'stops promptly');
+  assert.match(stdout, /Cancelled: results above are partial\./);
+  assert.doesNotMatch(stderr, /\n\s+at /);
+  if (process.platform === 'linux') {
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(processesWithEnv(`MODELDOCK_DATA_DIR=${dir}`), [], 'the inference worker exited with the CLI');
+  }
+});
+
+/** Pids whose environment holds this exact entry (Linux /proc), to find a leftover worker of one test run. */
+function processesWithEnv(entry: string): number[] {
+  const pids: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(entry)) pids.push(Number(name));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return pids;
+}

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { parseArgs, UsageError } from '../../main/cli/args';
 import { jsonInput } from '../../main/cli/commands/predict';
 import { formatTable } from '../../main/cli/table';
-import { createEngine } from '../../main/engine/engine';
+import { createEngine, type Engine } from '../../main/engine/engine';
 import { APP_VERSION } from '../../main/engine/versions';
 import { contract } from '../../shared/contract';
 import { runCaptured } from './cli-support';
@@ -153,8 +153,9 @@ test('--spec takes the model from the spec; an invalid spec fails with its issue
   const r = await runCaptured(['inspect', '--spec', path.join(dir, 'modeldock.yaml'), '--json'], { engine, cwd: os.tmpdir() });
   assert.equal(r.code, 1);
   // The model path came from the spec, relative to the spec's folder.
-  assert.ok(r.stdout.includes(path.join(dir, 'models', 'absent.onnx')) || r.stderr.includes(path.join(dir, 'models', 'absent.onnx')) || /not implemented/.test(r.stderr), r.stderr);
-  assert.equal(typeof JSON.parse(r.stdout).error.title, 'string', '--json prints the error as JSON too');
+  const error = JSON.parse(r.stdout).error as { title: string; message: string };
+  assert.equal(typeof error.title, 'string', '--json prints the error as JSON too');
+  assert.ok(error.message.includes(path.join(dir, 'models', 'absent.onnx')), error.message);
 
   fs.writeFileSync(path.join(dir, 'bad.yaml'), 'apiVersion: modeldock/v1\nmodel:\n  path: m.onnx\n  name: x\n  colour: red\n');
   const bad = await runCaptured(['validate', '--spec', path.join(dir, 'bad.yaml')], { engine });
@@ -178,4 +179,14 @@ test('errors print title, message and fix without a stack; MODELDOCK_DEBUG=1 add
   assert.match(colour.stderr, /\x1b\[31m/, 'colours on a terminal');
   const noColour = await runCaptured(['spec', 'check', path.join(dir, 'missing.yaml')], { engine, tty: true, env: { NO_COLOR: '1' } });
   assert.doesNotMatch(noColour.stderr, /\x1b\[/, 'NO_COLOR is respected');
+});
+
+test('an unexpected internal error shows no stack unless MODELDOCK_DEBUG=1', async () => {
+  const broken = { invoke: async () => { throw new Error('boom'); }, dispose: async () => {} } as unknown as Engine;
+  const plain = await runCaptured(['spec', 'check', 'x.yaml'], { engine: broken });
+  assert.equal(plain.code, 1);
+  assert.match(plain.stderr, /^Error: Something went wrong inside ModelDock\n {2}boom\n {2}Fix: /);
+  assert.doesNotMatch(plain.stderr, /\n\s+at /);
+  const debug = await runCaptured(['spec', 'check', 'x.yaml'], { engine: broken, env: { MODELDOCK_DEBUG: '1' } });
+  assert.match(debug.stderr, /Error: boom\n\s+at /);
 });

@@ -139,7 +139,7 @@ test('an upload over the limit is refused and leaves nothing behind', async () =
   const before = fs.readdirSync(path.join(site.dataDir, 'uploads')).length;
   const res = await request(server.port, { path: '/api/upload?name=big.bin', method: 'POST', body: Buffer.alloc(4096), headers: cookieFor(server) });
   assert.equal(res.status, 413);
-  assert.equal(JSON.parse(res.body).error.code, 'upload-too-large');
+  assert.equal(JSON.parse(res.body).code, 'upload-too-large');
   assert.equal(fs.readdirSync(path.join(site.dataDir, 'uploads')).length, before);
 });
 

@@ -100,7 +100,7 @@ test('paths that leave the static folder are not served', async () => {
 test('unknown API paths and wrong methods get clear errors', async () => {
   const api = await request(port, { path: '/api/nothing', headers: { Cookie: cookie } });
   assert.equal(api.status, 404);
-  assert.equal(JSON.parse(api.body).error.code, 'not-found');
+  assert.equal(JSON.parse(api.body).code, 'not-found');
   const getUpload = await request(port, { path: '/api/upload?name=x', headers: { Cookie: cookie } });
   assert.equal(getUpload.status, 405);
   const post = await request(port, { path: '/index.html', method: 'POST', headers: { Cookie: cookie } });
