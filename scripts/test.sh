@@ -24,6 +24,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 echo "chromium: $(/usr/bin/chromium --version 2>/dev/null || echo missing)"
+# ONNX Runtime's StringNormalizer opens the en_US.UTF-8 locale; without it 8 backend-suite models are rejected.
+if ! locale -a 2>/dev/null | grep -qi '^en_US.utf-\?8$' && [ "$(id -u)" = 0 ] && command -v locale-gen >/dev/null; then
+  sed -i 's/^# *en_US.UTF-8 UTF-8/en_US.UTF-8 UTF-8/' /etc/locale.gen && locale-gen >/dev/null 2>&1 || true
+fi
 
 step "npm dependencies"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
