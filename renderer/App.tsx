@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { CrashBoundary } from './components/CrashBoundary';
 import { Sidebar } from './components/Sidebar';
 import { TopBar } from './components/TopBar';
 import { ComingLater } from './screens/ComingLater';
@@ -27,9 +28,11 @@ function Shell() {
       <div className="main-column">
         <TopBar />
         <main className="content" id="content">
-          {step === 'model' && <ModelScreen />}
-          {step === 'test' && <TestScreen />}
-          {(step === 'package' || step === 'run' || step === 'deploy' || step === 'monitor') && <ComingLater step={step} />}
+          <CrashBoundary key={step}>
+            {step === 'model' && <ModelScreen />}
+            {step === 'test' && <TestScreen />}
+            {(step === 'package' || step === 'run' || step === 'deploy' || step === 'monitor') && <ComingLater step={step} />}
+          </CrashBoundary>
         </main>
       </div>
       {browserOpen && <FileBrowserDialog />}

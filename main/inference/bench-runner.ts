@@ -18,6 +18,8 @@ export interface BenchPlan {
   warmupRuns: number;
   runs: number;
   save: boolean;
+  /** Results are written beside this spec file; beside the model when absent. */
+  specPath?: string;
 }
 
 /**
@@ -101,12 +103,12 @@ export async function runBenchmark(
     savedTo: null,
     notes,
   };
-  if (plan.save && !cancelled && results.length) result.savedTo = saveBench(modelPath, result);
+  if (plan.save && !cancelled && results.length) result.savedTo = saveBench(plan.specPath ? path.dirname(path.resolve(plan.specPath)) : path.dirname(modelPath), result);
   return result;
 }
 
-function saveBench(modelPath: string, result: BenchResult): string | null {
-  const target = path.join(path.dirname(modelPath), BENCH_FILE_NAME);
+function saveBench(dir: string, result: BenchResult): string | null {
+  const target = path.join(dir, BENCH_FILE_NAME);
   const tmp = `${target}.${process.pid}.tmp`;
   try {
     fs.writeFileSync(tmp, JSON.stringify({ ...result, savedTo: target }, null, 2));

@@ -24,7 +24,9 @@ export function ErrorBanner({ error, onDismiss, testId = 'error-banner' }: Error
   const command = error.fix ? commandIn(error.fix) : null;
   const ref = useRef<HTMLDivElement>(null);
   // A new error is brought into view: it may appear above content the user has scrolled past.
-  useEffect(() => ref.current?.scrollIntoView({ block: 'nearest' }), [error]);
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [error]);
   return (
     <div ref={ref} className="banner banner-error" role="alert" data-testid={testId} data-code={error.code}>
       <div className="banner-icon" aria-hidden="true">!</div>

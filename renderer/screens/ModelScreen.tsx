@@ -1,6 +1,7 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { Card } from '../components/Card';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { NoticeBanner } from '../components/NoticeBanner';
 import { ProgressBar } from '../components/ProgressBar';
 import { usePrimaryAction } from '../state/primary-action';
 import { useWorkbench } from '../state/workbench';
@@ -21,7 +22,7 @@ export function ModelScreen() {
   usePrimaryAction(
     model?.format === 'onnx'
       ? {
-        label: validation.status === 'running' ? 'Validating…' : 'Validate model',
+        label: validation.status === 'running' ? 'Validating…' : validation.status === 'done' ? 'Validate again' : 'Validate model',
         run: () => void wb.validate(),
         busy: validation.status === 'running',
         testId: 'validate-button',
@@ -43,16 +44,7 @@ export function ModelScreen() {
 
   return (
     <div className={`screen ${dragging ? 'screen-dragging' : ''}`} {...dropHandlers} data-testid="model-screen">
-      {notice && (
-        <div className="banner banner-success" role="status" data-testid="notice">
-          <div className="banner-icon" aria-hidden="true">✓</div>
-          <div className="banner-body">
-            <p className="banner-message">{notice.text}</p>
-            {notice.path && <p className="mono small" data-testid="notice-path">{notice.path}</p>}
-          </div>
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={wb.dismissNotice}>×</button>
-        </div>
-      )}
+      {notice && <NoticeBanner text={notice.text} path={notice.path} onDismiss={wb.dismissNotice} />}
       {openError && <ErrorBanner error={openError} onDismiss={wb.dismissOpenError} />}
       {opening && (
         <Card testId="opening">

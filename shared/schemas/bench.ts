@@ -9,6 +9,8 @@ export const BenchRequestSchema = z.object({
   runs: z.number().int().min(1).max(100000).default(50),
   /** Save results beside the spec (modeldock.bench.json) for capacity planning. */
   save: z.boolean().default(true),
+  /** The spec the results belong to; by default the modeldock.yaml beside the model. */
+  specPath: z.string().optional(),
 });
 export type BenchRequest = z.input<typeof BenchRequestSchema>;
 

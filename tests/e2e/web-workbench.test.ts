@@ -20,14 +20,21 @@ const haveChromium = fs.existsSync(CHROMIUM);
 describe('web workbench', { skip: haveChromium ? false : `no Chromium at ${CHROMIUM}` }, () => {
   let fixtures = '';
   let dataDir = '';
+  // Engine state (recent models, uploads) lives in MODELDOCK_DATA_DIR=<dataDir>; models are copied to <dataDir>/models.
   let web: RunningWeb;
   let browser: BrowserSession;
   let page: Page;
 
   before(async () => {
     execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
-    fixtures = await ensureFixtures();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-e2e-data-'));
+    // The app writes beside the model (fixed ZipMap copy, benchmark results), so work on copies, not the shared cache.
+    const cache = await ensureFixtures();
+    fixtures = path.join(dataDir, 'models');
+    fs.mkdirSync(fixtures);
+    for (const name of ['iris.onnx', 'zipmap.onnx', 'random.onnx', 'model.pkl', 'cnn.onnx']) {
+      fs.copyFileSync(path.join(cache, name), path.join(fixtures, name));
+    }
     fs.rmSync(path.join(ROOT, 'test-output', 'screenshots'), { recursive: true, force: true });
     browser = await openBrowser();
     page = browser.page;

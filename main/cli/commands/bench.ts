@@ -26,7 +26,7 @@ export const benchCommand: CommandDef = {
   ],
   examples: ['modeldock bench model.onnx --batch 1,8,32 --threads 1,2 --runs 100'],
   async run(ctx) {
-    const { modelPath } = await resolveModelTarget(ctx, 'bench');
+    const { modelPath, specPath } = await resolveModelTarget(ctx, 'bench');
     const request = {
       modelPath,
       batchSizes: intList(ctx.args, 'batch', 1, 4096, 'bench'),
@@ -34,6 +34,7 @@ export const benchCommand: CommandDef = {
       runs: intValue(ctx.args, 'runs', 1, 100000, 'bench'),
       warmupRuns: intValue(ctx.args, 'warmup', 0, 1000, 'bench'),
       save: !ctx.args.flags.has('no-save'),
+      specPath,
     };
     const bar = ctx.progress();
     const result = await ctx.engine().invoke('bench.run', request, {

@@ -31,7 +31,9 @@ export function PredictPanel({ model, summary, active }: { model: ModelReport; s
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [result, setResult] = useState<PredictResponse | null>(null);
 
-  useEffect(() => saveDraft(model.path, draft), [model.path, draft]);
+  useEffect(() => {
+    saveDraft(model.path, draft);
+  }, [model.path, draft]);
 
   const fill = useCallback(async (kind: Fill, only?: string) => {
     setFilling(only ?? '*');
