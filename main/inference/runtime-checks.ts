@@ -13,6 +13,7 @@ import { readNumber } from './tensor-codec';
  */
 export async function runtimeChecks(
   service: InferenceService, modelPath: string, onStep?: (step: string) => void, signal?: AbortSignal,
+  options: { smokeRun?: boolean } = {},
 ): Promise<{ findings: Finding[]; smokeRun: SmokeRun | null }> {
   const findings: Finding[] = [];
   onStep?.('Creating an ONNX Runtime session');
@@ -56,6 +57,7 @@ export async function runtimeChecks(
     });
     return { findings, smokeRun: null };
   }
+  if (options.smokeRun === false) return { findings, smokeRun: null };
 
   onStep?.('Smoke run on synthetic inputs');
   let feeds;

@@ -1,12 +1,14 @@
 import * as path from 'node:path';
 import type { ConversionHint } from '../../shared/schemas/model';
 import type { FormatDetection } from './detect-format';
+import { ORT_VERSION } from '../engine/versions';
+import { ORT_MAX_OPSET, ORT_MIN_DEFAULT_OPSET } from './ort-support';
 
 /**
  * "This is X; here is how to get to ONNX": the exact recipe per format. Recipes keep the batch dimension dynamic
  * (so the server can batch requests) and leave out skl2onnx's ZipMap (onnxruntime-node cannot return its output).
  */
-const OPSET_STEP = 'Choose opset 17 unless the exporter asks for a newer one: the bundled ONNX Runtime (1.30) runs opsets 7 to 23, and 17 is also understood by older runtimes and tools.';
+const OPSET_STEP = `Choose opset 17 unless the exporter asks for a newer one: the bundled ONNX Runtime (${ORT_VERSION}) runs opsets ${ORT_MIN_DEFAULT_OPSET} to ${ORT_MAX_OPSET['']}, and 17 is also understood by older runtimes and tools.`;
 
 export function conversionHint(detection: FormatDetection, filePath: string): ConversionHint | undefined {
   const file = path.basename(filePath);

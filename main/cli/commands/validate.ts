@@ -10,7 +10,7 @@ export const validateCommand: CommandDef = {
   args: 'MODEL',
   summary: contract['model.validate'].summary,
   details: ['Exits with 1 when the report has an error, so it can gate a CI pipeline.'],
-  options: [JSON_OPTION, SPEC_OPTION, { name: 'no-smoke-run', help: 'Skip the test run on synthetic inputs' }],
+  options: [JSON_OPTION, SPEC_OPTION, { name: 'no-smoke-run', help: 'Create the ONNX Runtime session but skip the test run on synthetic inputs' }],
   examples: ['modeldock validate model.onnx', 'modeldock validate model.onnx --json > report.json'],
   async run(ctx) {
     const { modelPath } = await resolveModelTarget(ctx, 'validate');

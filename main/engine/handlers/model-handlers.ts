@@ -25,7 +25,7 @@ export function modelHandlers(services: EngineServices): Pick<Handlers, ModelCal
     },
 
     async 'model.validate'({ path: modelPath, smokeRun }, { onProgress, signal }) {
-      const total = smokeRun ? 4 : 2;
+      const total = smokeRun ? 4 : 3;
       let index = 0;
       const step = (name: string) => {
         if (signal.aborted) throw cancelledError();
@@ -46,7 +46,7 @@ export function modelHandlers(services: EngineServices): Pick<Handlers, ModelCal
       step('Checking structure, operators and inputs');
       const findings: Finding[] = validateStatic(model, { specHasLabels: specHasLabels(report.path) });
       let smoke: SmokeRun | null = null;
-      if (smokeRun && blocksRuntimeChecks(findings)) {
+      if (blocksRuntimeChecks(findings)) {
         findings.push({
           check: 'runtime.skipped',
           severity: 'info',
@@ -54,8 +54,8 @@ export function modelHandlers(services: EngineServices): Pick<Handlers, ModelCal
           detail: 'The errors above stop ONNX Runtime from loading this model (or make loading it unsafe), so no session was created and no smoke run was made.',
           hint: 'Fix the errors, then validate again.',
         });
-      } else if (smokeRun) {
-        const runtime = await runtimeChecks(services.inference, report.path, (name) => step(name), signal);
+      } else {
+        const runtime = await runtimeChecks(services.inference, report.path, (name) => step(name), signal, { smokeRun });
         const staticChecks = findings.map((f) => f.check);
         for (const finding of runtime.findings) {
           const covered = STATIC_COVERS[finding.check];
