@@ -20,7 +20,7 @@ async function oneStart(): Promise<StartupSample> {
   const t0 = performance.now();
   const server = spawn(process.execPath, [path.join(root, 'dist', 'modeldock.js'), 'ui', '--port', '0', '--no-open'], {
     env: { ...process.env, MODELDOCK_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'ignore'],
   });
   try {
     const url = await new Promise<string>((resolve, reject) => {
