@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import type { ModelDockBridge } from '../../shared/bridge';
+import type { MenuCommand, ModelDockBridge } from '../../shared/bridge';
 import { CALL_NAMES, type CallName } from '../../shared/call-names';
 import type { CallResult } from '../../shared/rpc';
 
@@ -12,9 +12,7 @@ const calls = Object.fromEntries(
   CALL_NAMES.map((name) => [name, (callId: string, request: unknown) => ipcRenderer.invoke(`modeldock:${name}`, callId, request) as Promise<CallResult>]),
 ) as ModelDockBridge['calls'];
 
-export type MenuCommand = { command: 'open-model'; path: string } | { command: 'show-screen'; screen: string };
-
-const bridge: ModelDockBridge & { onMenuCommand(listener: (command: MenuCommand) => void): () => void } = {
+const bridge: Required<ModelDockBridge> = {
   calls,
   onProgress(listener) {
     const wrapped = (_event: Electron.IpcRendererEvent, callId: string, event: unknown) => listener(callId, event);
@@ -29,7 +27,10 @@ const bridge: ModelDockBridge & { onMenuCommand(listener: (command: MenuCommand)
   },
   /** The application menu (File > Open Model…, Recent) asks the UI to open a model. */
   onMenuCommand(listener) {
-    const wrapped = (_event: Electron.IpcRendererEvent, command: MenuCommand) => listener(command);
+    const wrapped = (_event: Electron.IpcRendererEvent, command: MenuCommand) => {
+      // The main process is the only sender, but a malformed message must not reach the window's open path.
+      if (command?.command === 'open-model' && typeof command.path === 'string' && command.path !== '') listener(command);
+    };
     ipcRenderer.on('modeldock:menu', wrapped);
     return () => { ipcRenderer.removeListener('modeldock:menu', wrapped); };
   },

@@ -1,3 +1,4 @@
+import type { MenuCommand } from '../../shared/bridge';
 import { contract, type CallName, type Progress, type Request, type Response } from '../../shared/contract';
 import { newCallId } from '../../shared/rpc';
 import { ApiError } from './api-error';
@@ -46,6 +47,11 @@ export const api = {
 
   pathForFile(file: File, onProgress?: (fraction: number) => void): Promise<string> {
     return transport.pathForFile(file, onProgress);
+  },
+
+  /** Commands from the desktop app's menu; a no-op subscription in web mode, which has no menu. */
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void {
+    return transport.onMenuCommand?.(listener) ?? (() => {});
   },
 
   onConnection(listener: (state: ConnectionState) => void): () => void {

@@ -24,5 +24,8 @@ export function electronTransport(bridge: ModelDockBridge): Transport {
       if (!path) throw new Error('The desktop app could not see where this file lives on disk.');
       return path;
     },
+    onMenuCommand(listener) {
+      return bridge.onMenuCommand?.(listener) ?? (() => {});
+    },
   };
 }

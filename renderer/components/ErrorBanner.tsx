@@ -17,9 +17,11 @@ interface ErrorBannerProps {
   error: ErrorInfo;
   onDismiss?: () => void;
   testId?: string;
+  /** The file the error is about, shown under the title so a message that does not name it still points at it. */
+  file?: string | null;
 }
 
-export function ErrorBanner({ error, onDismiss, testId = 'error-banner' }: ErrorBannerProps) {
+export function ErrorBanner({ error, onDismiss, testId = 'error-banner', file }: ErrorBannerProps) {
   const detail = error.detail ? withoutStackFrames(error.detail) : '';
   const command = error.fix ? commandIn(error.fix) : null;
   const ref = useRef<HTMLDivElement>(null);
@@ -32,6 +34,7 @@ export function ErrorBanner({ error, onDismiss, testId = 'error-banner' }: Error
       <div className="banner-icon" aria-hidden="true">!</div>
       <div className="banner-body">
         <h3 className="banner-title" data-testid="error-title">{error.title}</h3>
+        {file && <p className="banner-file mono" data-testid="error-file" title={file}>{file}</p>}
         <p className="banner-message" data-testid="error-message">{error.message}</p>
         {error.fix && <p className="banner-fix" data-testid="error-fix"><strong>Next step:</strong> {error.fix.replace(/`/g, '')}</p>}
         {command && (

@@ -41,7 +41,7 @@ export function Sidebar() {
                   <span className="step-label">{step.label}</span>
                   <span className="step-blurb">{step.later ? 'Coming later' : step.blurb}</span>
                 </span>
-                <StatusDot status={status} />
+                <StatusDot status={status} testId={`step-dot-${step.id}`} />
                 <span className="visually-hidden">, {STATUS_TEXT[status]}</span>
               </button>
             </li>

@@ -8,6 +8,6 @@ export const STATUS_TEXT: Record<StepStatus, string> = {
   done: 'done',
 };
 
-export function StatusDot({ status }: { status: StepStatus }) {
-  return <span className={`status-dot status-${status}`} aria-hidden="true" />;
+export function StatusDot({ status, testId }: { status: StepStatus; testId?: string }) {
+  return <span className={`status-dot status-${status}`} aria-hidden="true" data-testid={testId} data-status={status} />;
 }

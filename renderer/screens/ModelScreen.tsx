@@ -43,9 +43,9 @@ export function ModelScreen() {
   } : {};
 
   return (
-    <div className={`screen ${dragging ? 'screen-dragging' : ''}`} {...dropHandlers} data-testid="model-screen">
+    <div className={`screen ${model ? '' : 'screen-no-model'} ${dragging ? 'screen-dragging' : ''}`} {...dropHandlers} data-testid="model-screen">
       {notice && <NoticeBanner text={notice.text} path={notice.path} onDismiss={wb.dismissNotice} />}
-      {openError && <ErrorBanner error={openError} onDismiss={wb.dismissOpenError} />}
+      {openError && <ErrorBanner error={openError} file={wb.openErrorFile} onDismiss={wb.dismissOpenError} />}
       {opening && (
         <Card testId="opening">
           <ProgressBar

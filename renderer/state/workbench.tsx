@@ -22,6 +22,8 @@ export type Validation =
   | { status: 'done'; report: ValidationReport }
   | { status: 'error'; error: ErrorInfo };
 
+export type TestOutcome = 'idle' | 'done' | 'error';
+
 export interface Notice {
   text: string;
   path?: string;
@@ -34,13 +36,16 @@ export interface Workbench {
   spec: SpecDocument | null;
   opening: Opening | null;
   openError: ErrorInfo | null;
+  /** The file a failed open was about (its path, or the dropped file's name); null for other model errors. */
+  openErrorFile: string | null;
   dismissOpenError(): void;
   notice: Notice | null;
   dismissNotice(): void;
   recent: RecentModel[];
   validation: Validation;
-  testStatus: 'idle' | 'done' | 'error';
-  setTestStatus(status: 'idle' | 'done' | 'error'): void;
+  testStatus: TestOutcome;
+  /** The latest prediction or benchmark's outcome for that model; ignored once another model is open. */
+  reportTestOutcome(modelPath: string, outcome: 'done' | 'error'): void;
   browserOpen: boolean;
   setBrowserOpen(open: boolean): void;
   openPath(path: string): Promise<void>;
@@ -67,12 +72,15 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
   const [spec, setSpec] = useState<SpecDocument | null>(null);
   const [opening, setOpening] = useState<Opening | null>(null);
   const [openError, setOpenError] = useState<ErrorInfo | null>(null);
+  const [openErrorFile, setOpenErrorFile] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [recent, setRecent] = useState<RecentModel[]>([]);
   const [validation, setValidation] = useState<Validation>({ status: 'idle' });
-  const [testStatus, setTestStatus] = useState<'idle' | 'done' | 'error'>('idle');
+  const [testStatus, setTestStatus] = useState<TestOutcome>('idle');
   const [browserOpen, setBrowserOpen] = useState(false);
   const validateAbort = useRef<AbortController | null>(null);
+  // The model on screen, read by answers that arrive late (spec, test runs) so they never land on another model.
+  const shownPath = useRef<string | null>(null);
 
   const refreshRecent = useCallback(async () => {
     try {
@@ -102,6 +110,7 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const show = useCallback(async (report: ModelReport) => {
+    shownPath.current = report.path;
     setModel(report);
     setSpec(null);
     setTestStatus('idle');
@@ -111,41 +120,82 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
     if (report.format === 'onnx') {
       void runValidation(report.path);
       try {
-        setSpec(await api.call('spec.forModel', { modelPath: report.path }));
+        const found = await api.call('spec.forModel', { modelPath: report.path });
+        if (shownPath.current === report.path) setSpec(found);
       } catch {
-        setSpec(null);
+        if (shownPath.current === report.path) setSpec(null);
       }
     }
   }, [refreshRecent, runValidation]);
 
-  const openPath = useCallback(async (path: string) => {
-    setOpenError(null);
+  const clearModel = useCallback(() => {
+    validateAbort.current?.abort();
+    shownPath.current = null;
+    setModel(null);
+    setSpec(null);
+    setValidation({ status: 'idle' });
+    setTestStatus('idle');
     setNotice(null);
-    setOpening({ label: `Opening ${path}`, upload: null, progress: null });
+  }, []);
+
+  const clearOpenError = useCallback(() => {
+    setOpenError(null);
+    setOpenErrorFile(null);
+  }, []);
+
+  /** An error about the open model or the app (not about a file being opened): the model stays on screen. */
+  const showError = useCallback((error: unknown) => {
+    setOpenError(errorInfoOf(error));
+    setOpenErrorFile(null);
+  }, []);
+
+  // A failed open shows nothing half-way: not the previous model under a banner about another file, but the empty
+  // Model step (drop zone, recent models) with the banner naming the file that failed.
+  const failOpen = useCallback((error: unknown, file: string) => {
+    clearModel();
+    setOpenError(errorInfoOf(error));
+    setOpenErrorFile(file);
+    setStep('model');
+  }, [clearModel]);
+
+  /** Every way of opening (Browse, recent, drop, upload, the desktop menu) ends here. */
+  const openAt = useCallback(async (path: string, shownAs: string) => {
+    clearOpenError();
+    setNotice(null);
+    setStep('model');
+    setOpening({ label: `Opening ${shownAs}`, upload: null, progress: null });
     try {
       const report = await api.call('model.open', { path }, { onProgress: (progress) => setOpening((o) => o && { ...o, progress }) });
       await show(report);
     } catch (error) {
-      setOpenError(errorInfoOf(error));
-      setStep('model');
+      failOpen(error, shownAs);
     } finally {
       setOpening(null);
     }
-  }, [show]);
+  }, [clearOpenError, failOpen, show]);
+
+  const openPath = useCallback((path: string) => openAt(path, path), [openAt]);
 
   const openFile = useCallback(async (file: File) => {
-    setOpenError(null);
+    clearOpenError();
+    setStep('model');
     setOpening({ label: `Sending ${file.name} to ModelDock`, upload: 0, progress: null });
     let path: string;
     try {
       path = await api.pathForFile(file, (fraction) => setOpening((o) => o && { ...o, upload: fraction }));
     } catch (error) {
       setOpening(null);
-      setOpenError(errorInfoOf(error));
+      failOpen(error, file.name);
       return;
     }
-    await openPath(path);
-  }, [openPath]);
+    // Named as the user knows it, not by the uploaded copy's path in the data folder.
+    await openAt(path, file.name);
+  }, [clearOpenError, failOpen, openAt]);
+
+  // The desktop app's File > Open Model… and Open Recent take the same path as Browse; web mode never sends these.
+  useEffect(() => api.onMenuCommand((command) => {
+    if (command.command === 'open-model') void openPath(command.path);
+  }), [openPath]);
 
   const browse = useCallback(async () => {
     if (api.transportKind === 'web') {
@@ -156,9 +206,9 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
       const { path } = await api.call('dialog.openModel', {});
       if (path) await openPath(path);
     } catch (error) {
-      setOpenError(errorInfoOf(error));
+      showError(error);
     }
-  }, [openPath]);
+  }, [openPath, showError]);
 
   const validate = useCallback(async () => {
     if (model?.format === 'onnx') await runValidation(model.path);
@@ -166,43 +216,42 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
 
   const applyFix = useCallback(async (kind: FixKind) => {
     if (!model) return;
-    setOpenError(null);
+    clearOpenError();
     setOpening({ label: 'Writing a fixed copy of the model', upload: null, progress: null });
     try {
       const { path, report } = await api.call('model.fix', { path: model.path, fix: kind });
       await show(report);
       setNotice({ text: 'Fixed copy written; the original file is untouched. You are now looking at the copy:', path });
     } catch (error) {
-      setOpenError(errorInfoOf(error));
+      showError(error);
     } finally {
       setOpening(null);
     }
-  }, [model, show]);
+  }, [clearOpenError, model, show, showError]);
 
   const forget = useCallback(async (path: string) => {
     try {
       setRecent((await api.call('model.forget', { path })).items);
     } catch (error) {
-      setOpenError(errorInfoOf(error));
+      showError(error);
     }
-  }, []);
+  }, [showError]);
 
   const closeModel = useCallback(() => {
-    validateAbort.current?.abort();
-    setModel(null);
-    setSpec(null);
-    setValidation({ status: 'idle' });
-    setTestStatus('idle');
-    setNotice(null);
+    clearModel();
     setStep('model');
+  }, [clearModel]);
+
+  const reportTestOutcome = useCallback((modelPath: string, outcome: 'done' | 'error') => {
+    if (shownPath.current === modelPath) setTestStatus(outcome);
   }, []);
 
   const value = useMemo<Workbench>(() => ({
-    step, setStep, model, spec, opening, openError, dismissOpenError: () => setOpenError(null),
-    notice, dismissNotice: () => setNotice(null), recent, validation, testStatus, setTestStatus,
+    step, setStep, model, spec, opening, openError, openErrorFile, dismissOpenError: clearOpenError,
+    notice, dismissNotice: () => setNotice(null), recent, validation, testStatus, reportTestOutcome,
     browserOpen, setBrowserOpen, openPath, openFile, browse, validate, applyFix, forget, closeModel,
-  }), [step, model, spec, opening, openError, notice, recent, validation, testStatus, browserOpen, openPath, openFile,
-    browse, validate, applyFix, forget, closeModel]);
+  }), [step, model, spec, opening, openError, openErrorFile, clearOpenError, notice, recent, validation, testStatus,
+    reportTestOutcome, browserOpen, openPath, openFile, browse, validate, applyFix, forget, closeModel]);
 
   return <WorkbenchContext.Provider value={value}>{children}</WorkbenchContext.Provider>;
 }

@@ -1,6 +1,7 @@
 // E2E: the model workbench in web mode, driven through Debian's Chromium with playwright-core.
 // Opens, inspects, validates, predicts and benchmarks iris.onnx; fixes a ZipMap model; shows errors for a broken
-// file and a conversion recipe for a pickle; checks that the server refuses requests without the token.
+// file (back on the empty Model step) and a conversion recipe for a pickle; uploads a dropped file; follows the Test
+// step's status dot through failed and successful runs; checks that the server refuses requests without the token.
 // Screenshots of every screen go to test-output/screenshots/ (1280x800, main ones also at 1920x1080).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -160,11 +161,28 @@ describe('web workbench', { skip: haveChromium ? false : `no Chromium at ${CHROM
     assert.match(text, /input/);
     assert.doesNotMatch(text, /\bat .+:\d+:\d+/, 'no stack trace');
     assert.equal(await editor.inputValue(), '[[1, 2, 3]]');
+    assert.equal(await testDotStatus(), 'error', 'a failed prediction turns the Test dot red');
     await shoot(page, '08-test-input-error');
     await page.getByTestId('fill-sample-input').click();
     await page.locator('[data-testid="predict-panel"][data-filling="false"]').waitFor();
     assert.notEqual(await editor.inputValue(), '[[1, 2, 3]]');
     await page.getByTestId('error-dismiss').click();
+  });
+
+  step('a successful prediction after a failed one sets the Test dot back to done', async () => {
+    await page.getByTestId('predict-button').click();
+    await page.locator('[data-testid="step-dot-test"][data-status="done"]').waitFor();
+    assert.equal(await page.getByTestId('step-test').getAttribute('data-status'), 'done');
+    assert.equal(await page.getByTestId('error-banner').count(), 0);
+    await page.getByTestId('top1-label').waitFor();
+    await shoot(page, '08-test-dot-recovered');
+    // Red again, so the benchmark below has to be the run that clears it.
+    await page.getByTestId('input-json-input').fill('[[1, 2, 3]]');
+    await page.getByTestId('predict-button').click();
+    await page.getByTestId('error-banner').waitFor();
+    assert.equal(await testDotStatus(), 'error');
+    await page.getByTestId('fill-sample-input').click();
+    await page.locator('[data-testid="predict-panel"][data-filling="false"]').waitFor();
   });
 
   step('runs a short benchmark (batch 1, 20 runs) and shows results', async () => {
@@ -179,6 +197,8 @@ describe('web workbench', { skip: haveChromium ? false : `no Chromium at ${CHROM
     await results.waitFor();
     await page.getByTestId('bench-row-1-1').waitFor();
     assert.match(await page.getByTestId('bench-saved').innerText(), /Saved to|Not saved/);
+    await page.locator('[data-testid="step-dot-test"][data-status="done"]').waitFor({ timeout: 5_000 });
+    assert.equal(await testDotStatus(), 'done', 'a finished benchmark clears the earlier failed prediction');
     await shootBoth(page, '09-bench-results');
     await page.getByTestId('bench-throughput-chart').scrollIntoViewIfNeeded();
     await shoot(page, '09-bench-charts');
@@ -228,8 +248,22 @@ describe('web workbench', { skip: haveChromium ? false : `no Chromium at ${CHROM
     const text = await banner.innerText();
     assert.doesNotMatch(text, /\bat .+:\d+:\d+/, 'no stack trace');
     assert.doesNotMatch(text, /undefined/);
+    // The previous model (the fixed ZipMap copy) is gone: the empty Model step with the banner naming the failed file.
+    assert.equal((await page.getByTestId('error-file').innerText()).trim(), path.join(fixtures, 'random.onnx'));
+    await page.getByTestId('drop-zone').waitFor();
+    await page.getByTestId('recent-list').waitFor();
+    assert.equal(await page.getByTestId('io-table').count(), 0, 'no inspect view of the previous model');
+    assert.equal(await page.getByTestId('model-name').count(), 0, 'the top bar shows no model');
+    assert.match(await page.locator('.topbar').innerText(), /No model open/);
+    assert.equal(await page.getByTestId('step-model').getAttribute('data-status'), 'error');
+    assert.equal(await testDotStatus(), 'not-started');
     await shoot(page, '13-model-open-error');
+    await page.getByTestId('step-test').click();
+    await page.getByTestId('test-empty').waitFor();
+    assert.equal(await page.getByTestId('predict-panel').count(), 0, 'the Test step does not offer the previous model');
+    await page.getByTestId('step-model').click();
     await page.getByTestId('error-dismiss').click();
+    assert.equal(await page.getByTestId('step-model').getAttribute('data-status'), 'not-started');
   });
 
   step('a pickle gets the conversion recipe', async () => {
@@ -255,6 +289,49 @@ describe('web workbench', { skip: haveChromium ? false : `no Chromium at ${CHROM
     await page.getByTestId('recent-item').nth(before - 1).waitFor({ state: 'detached' });
   });
 
+  step('a file dropped on the drop zone is uploaded into the data dir and opened', async () => {
+    await page.getByTestId('drop-zone').waitFor();
+    // Hold the upload until the progress card has been seen, so the check does not race a fast local upload.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    let uploads = 0;
+    await page.route('**/api/upload*', async (route) => {
+      uploads += 1;
+      await held;
+      await route.continue();
+    });
+    const bytes = fs.readFileSync(path.join(fixtures, 'iris.onnx')).toString('base64');
+    const dataTransfer = await page.evaluateHandle((base64) => {
+      const raw = atob(base64);
+      const data = new Uint8Array(raw.length);
+      for (let i = 0; i < raw.length; i += 1) data[i] = raw.charCodeAt(i);
+      // Runs in the page; the node-side tsconfig has no DOM types, so DataTransfer is described here.
+      const PageDataTransfer = (globalThis as unknown as { DataTransfer: new () => { items: { add(file: File): unknown } } }).DataTransfer;
+      const transfer = new PageDataTransfer();
+      transfer.items.add(new File([data], 'iris.onnx', { type: 'application/octet-stream' }));
+      return transfer;
+    }, bytes);
+    const zone = page.getByTestId('drop-zone');
+    await zone.dispatchEvent('dragenter', { dataTransfer });
+    await zone.dispatchEvent('dragover', { dataTransfer });
+    await zone.dispatchEvent('drop', { dataTransfer });
+    const progress = page.getByTestId('open-progress');
+    await progress.waitFor();
+    assert.match(await progress.innerText(), /Sending iris\.onnx to ModelDock/);
+    await shoot(page, '17-model-uploading');
+    release();
+    await page.getByTestId('io-table').waitFor();
+    await page.unroute('**/api/upload*');
+    assert.equal(uploads, 1, 'one POST /api/upload');
+    const uploadedPath = (await page.getByTestId('model-path').innerText()).trim();
+    assert.ok(uploadedPath.startsWith(path.join(dataDir, 'uploads') + path.sep), `uploaded copy under <dataDir>/uploads/: ${uploadedPath}`);
+    assert.equal(path.basename(uploadedPath), 'iris.onnx');
+    assert.ok(fs.existsSync(uploadedPath), 'the uploaded copy is on disk');
+    assert.deepEqual(fs.readFileSync(uploadedPath), fs.readFileSync(path.join(fixtures, 'iris.onnx')));
+    assert.equal((await page.getByTestId('input-row-input').getByTestId('io-type').innerText()).trim(), 'float32');
+    await shoot(page, '17-model-uploaded');
+  });
+
   step('the server refuses requests without the token', async () => {
     const res = await fetch(`${web.origin}/`);
     assert.ok(res.status === 401 || res.status === 403, `GET / without token -> ${res.status}`);
@@ -263,6 +340,10 @@ describe('web workbench', { skip: haveChromium ? false : `no Chromium at ${CHROM
     const upload = await fetch(`${web.origin}/api/upload?name=x.onnx`, { method: 'POST', body: 'x' });
     assert.ok(upload.status === 401 || upload.status === 403, `upload without token -> ${upload.status}`);
   });
+
+  async function testDotStatus(): Promise<string | null> {
+    return page.getByTestId('step-dot-test').getAttribute('data-status');
+  }
 
   async function assertNoConsoleErrors(): Promise<void> {
     const errors = browser.consoleLog.filter((line) => line.startsWith('[error]') || line.startsWith('[pageerror]'));

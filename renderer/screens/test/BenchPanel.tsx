@@ -12,12 +12,14 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatRate, msText, threadsText } from '../../format';
 import { usePrimaryAction } from '../../state/primary-action';
+import { useWorkbench } from '../../state/workbench';
 
 const BATCH_OPTIONS = [1, 2, 4, 8, 16, 32, 64];
 const THREAD_OPTIONS = [1, 2, 4, 0];
 
 /** Latency and throughput across batch sizes and thread counts, with progress, cancel and charts. */
 export function BenchPanel({ summary, modelPath, active }: { summary: OnnxSummary; modelPath: string; active: boolean }) {
+  const { reportTestOutcome } = useWorkbench();
   const fixedBatch = fixedBatchOf(summary);
   const [batchSizes, setBatchSizes] = useState<number[]>(fixedBatch ? [fixedBatch] : [1, 8, 32]);
   const [threads, setThreads] = useState<number[]>([1]);
@@ -43,9 +45,13 @@ export function BenchPanel({ summary, modelPath, active }: { summary: OnnxSummar
         onProgress: setProgress,
       });
       setResult(res);
+      // The Test dot follows the latest run: a finished benchmark clears an earlier failed prediction.
+      if (!res.cancelled) reportTestOutcome(modelPath, 'done');
     } catch (e) {
-      if (!isCancelled(e)) setError(errorInfoOf(e));
-      else setError({ code: 'cancelled', title: 'Benchmark cancelled', message: 'No results were kept from the cancelled run.' });
+      if (!isCancelled(e)) {
+        setError(errorInfoOf(e));
+        reportTestOutcome(modelPath, 'error');
+      } else setError({ code: 'cancelled', title: 'Benchmark cancelled', message: 'No results were kept from the cancelled run.' });
     } finally {
       setRunning(false);
       setProgress(null);

@@ -20,7 +20,7 @@ const FILE_TYPES = '.json,.csv,.npy,.pb,.png,.jpg,.jpeg';
 
 /** A form generated from the model's inputs; runs 'inference.predict' and shows the results. */
 export function PredictPanel({ model, summary, active }: { model: ModelReport; summary: OnnxSummary; active: boolean }) {
-  const { setTestStatus } = useWorkbench();
+  const { reportTestOutcome } = useWorkbench();
   const tensorInputs = summary.inputs;
   const [draft, setDraft] = useState<PredictDraft>(() => loadDraft(model.path) ?? {
     mode: 'per-input', texts: {}, files: {}, instances: '', repeat: 20,
@@ -89,11 +89,11 @@ export function PredictPanel({ model, summary, active }: { model: ModelReport; s
     try {
       const response = await api.call('inference.predict', { modelPath: model.path, inputs, repeat: draft.repeat, topK: 5 });
       setResult(response);
-      setTestStatus('done');
+      reportTestOutcome(model.path, 'done');
     } catch (e) {
       // What the user typed stays as it was; only the banner explains the problem.
       setError(errorInfoOf(e));
-      setTestStatus('error');
+      reportTestOutcome(model.path, 'error');
     } finally {
       setRunning(false);
     }
