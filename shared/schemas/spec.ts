@@ -31,6 +31,28 @@ export const InputSettingsSchema = z.discriminatedUnion('type', [
 ]);
 export type InputSettings = z.infer<typeof InputSettingsSchema>;
 
+/**
+ * How the serving runtime (resources/serving) behaves in the image. Every key has a default, so the section is
+ * optional; environment variables in the container override these (see resources/serving/README.md).
+ */
+export const ServingSettingsSchema = z.object({
+  port: z.number().int().min(1).max(65535).default(8080).describe('Port the server listens on inside the container.'),
+  threads: z.number().int().min(0).max(256).default(0)
+    .describe('Total CPU threads ONNX Runtime may use; 0 = as many as the container may use (cgroup-aware).'),
+  maxBatchSize: z.number().int().min(1).max(4096).default(32)
+    .describe('Dynamic batching: concurrent requests are merged into one model call of at most this many rows (needs a dynamic first dimension).'),
+  maxBatchDelayMs: z.number().min(0).max(1000).default(0)
+    .describe('How long a request may wait for others to join its batch. 0 batches only requests already waiting.'),
+  maxQueue: z.number().int().min(1).max(100000).default(256)
+    .describe('Requests allowed to wait; beyond this the server answers 503 with Retry-After so clients back off.'),
+  maxBodyMB: z.number().min(0.001).max(2048).default(32).describe('Largest request body accepted (413 beyond it).'),
+  requestTimeoutMs: z.number().int().min(100).max(3600000).default(30000).describe('A request that takes longer gets 504.'),
+  gracePeriodSeconds: z.number().min(0).max(3600).default(20)
+    .describe('On shutdown (SIGTERM), how long in-flight requests may take to finish before the process exits.'),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('info logs one JSON line per request.'),
+}).strict();
+export type ServingSettings = z.infer<typeof ServingSettingsSchema>;
+
 export const SpecSchema = z.object({
   apiVersion: z.literal(SPEC_API_VERSION).describe('Spec format version.'),
   model: z.object({
@@ -43,6 +65,7 @@ export const SpecSchema = z.object({
   labels: z.array(z.string()).optional().describe('Class names in output index order, so predictions read "setosa", not 0.'),
   labelsFile: z.string().optional().describe('Alternatively, a text file with one class name per line, relative to this spec.'),
   inputs: z.record(z.string(), InputSettingsSchema).optional().describe('Per-input settings, keyed by the model\'s input name.'),
+  serving: ServingSettingsSchema.optional().describe('How the served model behaves: port, threads, batching, limits.'),
 }).strict();
 export type Spec = z.infer<typeof SpecSchema>;
 export type SpecInput = z.input<typeof SpecSchema>;
