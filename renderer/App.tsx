@@ -5,6 +5,7 @@ import { TopBar } from './components/TopBar';
 import { ComingLater } from './screens/ComingLater';
 import { FileBrowserDialog } from './screens/FileBrowserDialog';
 import { ModelScreen } from './screens/ModelScreen';
+import { RunScreen } from './screens/RunScreen';
 import { TestScreen } from './screens/TestScreen';
 import { PrimaryActionProvider, useCurrentPrimaryAction } from './state/primary-action';
 import { useWorkbench, WorkbenchProvider } from './state/workbench';
@@ -31,7 +32,8 @@ function Shell() {
           <CrashBoundary key={step}>
             {step === 'model' && <ModelScreen />}
             {step === 'test' && <TestScreen />}
-            {(step === 'package' || step === 'run' || step === 'deploy' || step === 'monitor') && <ComingLater step={step} />}
+            {step === 'run' && <RunScreen />}
+            {(step === 'package' || step === 'deploy' || step === 'monitor') && <ComingLater step={step} />}
           </CrashBoundary>
         </main>
       </div>

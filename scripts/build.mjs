@@ -31,6 +31,13 @@ const builds = [
   { ...nodeCommon, entryPoints: { preload: 'main/electron/preload.ts' }, outdir: dist, external: ['electron'] },
   { ...nodeCommon, entryPoints: { modeldock: 'main/cli/modeldock.ts' }, outdir: dist },
   { ...nodeCommon, entryPoints: { 'inference-worker': 'main/inference/worker-main.ts' }, outdir: dist },
+  // The serving runtime that goes into every image: the server and its inference threads, side by side in
+  // dist/serving/ (the server finds the thread script as a sibling). Only onnxruntime-node stays outside.
+  {
+    ...nodeCommon,
+    entryPoints: { 'modeldock-serve': 'resources/serving/src/main.ts', 'inference-thread': 'resources/serving/src/inference-thread.ts' },
+    outdir: path.join(dist, 'serving'),
+  },
   {
     entryPoints: { app: 'renderer/main.tsx' },
     outdir: path.join(dist, 'renderer'),

@@ -15,6 +15,13 @@ export const CALL_NAMES = [
   'spec.forModel',
   'spec.read',
   'spec.write',
+  'serve.start',
+  'serve.stop',
+  'serve.status',
+  'serve.logs',
+  'serve.metrics',
+  'serve.example',
+  'serve.try',
   'files.list',
   'dialog.openModel',
 ] as const;

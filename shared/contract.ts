@@ -5,6 +5,11 @@ import {
   PredictRequestSchema, PredictResponseSchema, SampleInputsRequestSchema, SampleInputsResponseSchema,
 } from './schemas/inference';
 import { ModelReportSchema, RecentModelSchema } from './schemas/model';
+import {
+  ServeExampleRequestSchema, ServeLogsRequestSchema, ServeLogsResponseSchema, ServeMetricsResponseSchema,
+  ServeModelRequestSchema, ServeStartRequestSchema, ServeStatusListSchema, ServeStatusRequestSchema,
+  ServeTryRequestSchema, ServeTryResponseSchema, ServerStatusSchema, TryExampleSchema,
+} from './schemas/serve';
 import { FixKindSchema, StepProgressSchema, ValidationReportSchema } from './schemas/validation';
 import type { CallName } from './call-names';
 
@@ -89,6 +94,43 @@ export const contract = {
     summary: 'Validate and save spec text; nothing is written when it is invalid',
     request: z.object({ path: z.string().min(1), text: z.string() }).strict(),
     response: SpecDocumentSchema,
+  }),
+
+  'serve.start': call({
+    summary: 'Serve a model locally: start the serving runtime on 127.0.0.1 and wait until it is ready',
+    request: ServeStartRequestSchema,
+    response: ServerStatusSchema,
+    progress: StepProgressSchema,
+  }),
+  'serve.stop': call({
+    summary: 'Stop a local server gracefully (in-flight requests finish)',
+    request: ServeModelRequestSchema,
+    response: ServerStatusSchema,
+  }),
+  'serve.status': call({
+    summary: 'Local servers and their state, URL and process',
+    request: ServeStatusRequestSchema,
+    response: ServeStatusListSchema,
+  }),
+  'serve.logs': call({
+    summary: 'Log lines of a local server after a sequence number',
+    request: ServeLogsRequestSchema,
+    response: ServeLogsResponseSchema,
+  }),
+  'serve.metrics': call({
+    summary: 'Scrape a local server\'s /metrics: requests, errors, latency, memory, with a short history',
+    request: ServeModelRequestSchema,
+    response: ServeMetricsResponseSchema,
+  }),
+  'serve.example': call({
+    summary: 'The sample request a client would send in a protocol, with its curl command',
+    request: ServeExampleRequestSchema,
+    response: TryExampleSchema,
+  }),
+  'serve.try': call({
+    summary: 'Send a request in a protocol (lesson, V1, V2 JSON, V2 binary) to a local server and show the answer',
+    request: ServeTryRequestSchema,
+    response: ServeTryResponseSchema,
   }),
 
   'files.list': call({

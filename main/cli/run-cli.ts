@@ -7,6 +7,7 @@ import { benchCommand } from './commands/bench';
 import { fixCommand } from './commands/fix';
 import { inspectCommand } from './commands/inspect';
 import { predictCommand } from './commands/predict';
+import { serveCommand } from './commands/serve';
 import { specCheckCommand, specInitCommand } from './commands/spec';
 import { uiCommand } from './commands/ui';
 import { validateCommand } from './commands/validate';
@@ -15,7 +16,8 @@ import { ProgressBar } from './progress-bar';
 import { styleFor, type CliIO } from './term';
 
 export const COMMANDS: CommandDef[] = [
-  inspectCommand, validateCommand, predictCommand, benchCommand, specInitCommand, specCheckCommand, fixCommand, uiCommand,
+  inspectCommand, validateCommand, predictCommand, benchCommand, serveCommand, specInitCommand, specCheckCommand, fixCommand,
+  uiCommand,
 ];
 
 export interface RunOptions {

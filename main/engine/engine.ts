@@ -2,11 +2,13 @@ import { contract, type CallName, type Response } from '../../shared/contract';
 import { ModelDockError, toErrorInfo } from '../../shared/errors';
 import type { CallResult } from '../../shared/rpc';
 import { InferenceService } from '../inference/inference-service';
+import { LocalServers } from '../serving/local-servers';
 import { resolveDataDir } from './data-dir';
 import { appHandlers } from './handlers/app-handlers';
 import { fileHandlers } from './handlers/file-handlers';
 import { inferenceHandlers } from './handlers/inference-handlers';
 import { modelHandlers } from './handlers/model-handlers';
+import { serveHandlers } from './handlers/serve-handlers';
 import { specHandlers } from './handlers/spec-handlers';
 import { RecentModels } from './recent-models';
 import type { CallContext, EngineOptions, EngineServices, Handlers } from './types';
@@ -27,6 +29,7 @@ export function createEngine(options: EngineOptions): Engine {
     shell: options.shell,
     inference: new InferenceService(),
     recent: new RecentModels(dataDir),
+    servers: new LocalServers({ dataDir }),
     openModelDialog: options.openModelDialog,
   };
   const handlers: Handlers = {
@@ -34,6 +37,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...modelHandlers(services),
     ...inferenceHandlers(services),
     ...specHandlers(services),
+    ...serveHandlers(services),
     ...fileHandlers(services),
   };
 
@@ -76,7 +80,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     services,
     async dispose() {
-      await services.inference.dispose();
+      await Promise.all([services.servers.dispose(), services.inference.dispose()]);
     },
   };
 }

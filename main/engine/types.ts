@@ -1,5 +1,6 @@
 import type { CallName, ParsedRequest, Progress, Response } from '../../shared/contract';
 import type { InferenceService } from '../inference/inference-service';
+import type { LocalServers } from '../serving/local-servers';
 import type { RecentModels } from './recent-models';
 
 export interface CallContext<N extends CallName = CallName> {
@@ -26,5 +27,7 @@ export interface EngineServices {
   shell: Shell;
   inference: InferenceService;
   recent: RecentModels;
+  /** "Serve locally": serving runtimes run as child processes, stopped on dispose. */
+  servers: LocalServers;
   openModelDialog?: () => Promise<string | null>;
 }

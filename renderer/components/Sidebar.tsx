@@ -8,7 +8,7 @@ export const STEPS: { id: StepId; label: string; blurb: string; later?: boolean 
   { id: 'model', label: 'Model', blurb: 'Open, inspect, validate' },
   { id: 'test', label: 'Test', blurb: 'Predict, benchmark' },
   { id: 'package', label: 'Package', blurb: 'Spec, Docker image', later: true },
-  { id: 'run', label: 'Run', blurb: 'Container, logs', later: true },
+  { id: 'run', label: 'Run', blurb: 'Serve locally, try it' },
   { id: 'deploy', label: 'Deploy', blurb: 'Kubernetes', later: true },
   { id: 'monitor', label: 'Monitor', blurb: 'Metrics, drift', later: true },
 ];

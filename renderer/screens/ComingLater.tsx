@@ -2,7 +2,7 @@ import { Card } from '../components/Card';
 import { usePrimaryAction } from '../state/primary-action';
 import type { StepId } from '../state/workbench';
 
-const LATER: Record<'package' | 'run' | 'deploy' | 'monitor', { title: string; what: string; points: string[] }> = {
+const LATER: Record<'package' | 'deploy' | 'monitor', { title: string; what: string; points: string[] }> = {
   package: {
     title: 'Package: put your model in a Docker image',
     what: 'This step will wrap your model and a small prediction server into a Docker image: one file that runs the same on your laptop, a server or the cloud, with nothing else to install.',
@@ -10,15 +10,6 @@ const LATER: Record<'package' | 'run' | 'deploy' | 'monitor', { title: string; w
       'Write the package spec (modeldock.yaml): name, version, labels, input preprocessing.',
       'Generate the Dockerfile for you and build the image, with progress and logs.',
       'Keep each version, so you can go back to the one that worked.',
-    ],
-  },
-  run: {
-    title: 'Run: try the packaged model on your machine',
-    what: 'This step will start your image as a container, a running copy of the package, and give you its prediction URL, so you can send it the same JSON a real client would.',
-    points: [
-      'Start and stop the container with one button.',
-      'Watch its logs live.',
-      'Send a test request and see the response and its latency.',
     ],
   },
   deploy: {
@@ -42,7 +33,7 @@ const LATER: Record<'package' | 'run' | 'deploy' | 'monitor', { title: string; w
 };
 
 /** Later steps are calm previews of what they will do, never broken screens. */
-export function ComingLater({ step }: { step: Exclude<StepId, 'model' | 'test'> }) {
+export function ComingLater({ step }: { step: Exclude<StepId, 'model' | 'test' | 'run'> }) {
   usePrimaryAction(null);
   const text = LATER[step];
   return (

@@ -24,6 +24,9 @@ export type Validation =
 
 export type TestOutcome = 'idle' | 'done' | 'error';
 
+/** The Run step's local server for the open model: not started, serving, or failed. */
+export type RunOutcome = 'idle' | 'serving' | 'error';
+
 export interface Notice {
   text: string;
   path?: string;
@@ -46,6 +49,9 @@ export interface Workbench {
   testStatus: TestOutcome;
   /** The latest prediction or benchmark's outcome for that model; ignored once another model is open. */
   reportTestOutcome(modelPath: string, outcome: 'done' | 'error'): void;
+  runStatus: RunOutcome;
+  /** The Run screen says how the open model's local server is doing; ignored once another model is open. */
+  reportRunOutcome(modelPath: string, outcome: RunOutcome): void;
   browserOpen: boolean;
   setBrowserOpen(open: boolean): void;
   openPath(path: string): Promise<void>;
@@ -77,6 +83,7 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
   const [recent, setRecent] = useState<RecentModel[]>([]);
   const [validation, setValidation] = useState<Validation>({ status: 'idle' });
   const [testStatus, setTestStatus] = useState<TestOutcome>('idle');
+  const [runStatus, setRunStatus] = useState<RunOutcome>('idle');
   const [browserOpen, setBrowserOpen] = useState(false);
   const validateAbort = useRef<AbortController | null>(null);
   // The model on screen, read by answers that arrive late (spec, test runs) so they never land on another model.
@@ -114,6 +121,7 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
     setModel(report);
     setSpec(null);
     setTestStatus('idle');
+    setRunStatus('idle');
     setValidation({ status: 'idle' });
     setStep('model');
     void refreshRecent();
@@ -135,6 +143,7 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
     setSpec(null);
     setValidation({ status: 'idle' });
     setTestStatus('idle');
+    setRunStatus('idle');
     setNotice(null);
   }, []);
 
@@ -246,18 +255,22 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
     if (shownPath.current === modelPath) setTestStatus(outcome);
   }, []);
 
+  const reportRunOutcome = useCallback((modelPath: string, outcome: RunOutcome) => {
+    if (shownPath.current === modelPath) setRunStatus(outcome);
+  }, []);
+
   const value = useMemo<Workbench>(() => ({
     step, setStep, model, spec, opening, openError, openErrorFile, dismissOpenError: clearOpenError,
-    notice, dismissNotice: () => setNotice(null), recent, validation, testStatus, reportTestOutcome,
+    notice, dismissNotice: () => setNotice(null), recent, validation, testStatus, reportTestOutcome, runStatus, reportRunOutcome,
     browserOpen, setBrowserOpen, openPath, openFile, browse, validate, applyFix, forget, closeModel,
   }), [step, model, spec, opening, openError, openErrorFile, clearOpenError, notice, recent, validation, testStatus,
-    reportTestOutcome, browserOpen, openPath, openFile, browse, validate, applyFix, forget, closeModel]);
+    reportTestOutcome, runStatus, reportRunOutcome, browserOpen, openPath, openFile, browse, validate, applyFix, forget, closeModel]);
 
   return <WorkbenchContext.Provider value={value}>{children}</WorkbenchContext.Provider>;
 }
 
 /** The sidebar's status dot for each step, derived from what is known about the open model. */
-export function stepStatus(step: StepId, wb: Pick<Workbench, 'model' | 'validation' | 'testStatus' | 'openError'>): StepStatus {
+export function stepStatus(step: StepId, wb: Pick<Workbench, 'model' | 'validation' | 'testStatus' | 'openError'> & Partial<Pick<Workbench, 'runStatus'>>): StepStatus {
   const { model, validation, testStatus, openError } = wb;
   if (step === 'model') {
     if (!model) return openError ? 'error' : 'not-started';
@@ -274,6 +287,10 @@ export function stepStatus(step: StepId, wb: Pick<Workbench, 'model' | 'validati
     if (testStatus === 'done') return 'done';
     if (testStatus === 'error') return 'error';
     return 'ready';
+  }
+  if (step === 'run') {
+    if (!model || model.format !== 'onnx') return 'not-started';
+    return wb.runStatus === 'serving' ? 'ready' : wb.runStatus === 'error' ? 'error' : 'not-started';
   }
   return 'not-started';
 }

@@ -1,0 +1,160 @@
+/**
+ * The benchmark's result model, the issue's targets checked against it (PASS/MISS), and its markdown tables.
+ */
+import type { InProcessResult } from './in-process';
+import type { WrkCell } from './wrk';
+
+export const COLUMNS = {
+  echo: 'echo server (node:http)',
+  batched: 'ModelDock, batching on',
+  unbatched: 'ModelDock, batching off',
+  flask: 'Flask + gunicorn -w 2',
+} as const;
+
+export interface CellResult {
+  model: 'iris' | 'cnn';
+  column: string;
+  payload: string;
+  concurrency: number;
+  cell: WrkCell | null;
+  /** Why the cell has no figure (server missing, payload rejected...). */
+  skipped?: string;
+}
+
+export interface RssResult {
+  afterWarmupMB: number;
+  after10kMB: number;
+  ratio: number;
+  soak: { sent: number; ok: number; wrong: number; failed: number; seconds: number };
+  warmupRequests: number;
+}
+
+export interface TargetRow {
+  target: string;
+  concurrency: number | null;
+  measured: string;
+  ratio: number | null;
+  needed: number;
+  verdict: 'PASS' | 'MISS' | 'n/a';
+  note?: string;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  machine: { cpu: string; cpus: number; node: string; wrk: string };
+  settings: { quick: boolean; repeats: number; seconds: number; warmupSeconds: number; concurrencies: number[] };
+  models: { iris: { path: string }; cnn: { path: string; width: number; singleRunMs: number; threads: number } };
+  inProcess: { iris: InProcessResult | null; cnn: InProcessResult | null };
+  cells: CellResult[];
+  rss: RssResult | null;
+  targets: TargetRow[];
+  notes: string[];
+  profile?: unknown;
+  durationSeconds?: number;
+}
+
+function find(results: BenchResults, model: CellResult['model'], column: string, payload: string, c: number): WrkCell | null {
+  const hit = results.cells.find((r) => r.model === model && r.column === column && r.payload === payload && r.concurrency === c);
+  return hit?.cell && hit.cell.errors === 0 ? hit.cell : null;
+}
+
+function ratioRow(target: string, c: number | null, top: WrkCell | number | null, bottom: WrkCell | number | null, needed: number, what: string): TargetRow {
+  const a = typeof top === 'number' ? top : top?.rps ?? null;
+  const b = typeof bottom === 'number' ? bottom : bottom?.rps ?? null;
+  if (a === null || b === null || !(b > 0)) {
+    return { target, concurrency: c, measured: 'not measured', ratio: null, needed, verdict: 'n/a', note: what };
+  }
+  const ratio = a / b;
+  return { target, concurrency: c, measured: `${fmtRate(a)} vs ${fmtRate(b)}`, ratio, needed, verdict: ratio >= needed ? 'PASS' : 'MISS', note: what };
+}
+
+export function checkTargets(results: BenchResults, irisPayload: string, cnnPayloads: string[]): TargetRow[] {
+  const rows: TargetRow[] = [];
+  const cs = results.settings.concurrencies;
+  for (const c of cs) {
+    rows.push(ratioRow('iris >= 10x Flask', c, find(results, 'iris', COLUMNS.batched, irisPayload, c), find(results, 'iris', COLUMNS.flask, irisPayload, c), 10, 'ModelDock (batching on) vs Flask, /predict'));
+  }
+  for (const c of cs) {
+    rows.push(ratioRow('iris >= 0.6x echo server', c, find(results, 'iris', COLUMNS.batched, irisPayload, c), find(results, 'iris', COLUMNS.echo, irisPayload, c), 0.6, 'ModelDock (batching on) vs bare node:http, /predict'));
+  }
+  for (const c of cs) {
+    const candidates = cnnPayloads.map((p) => ({ p, cell: find(results, 'cnn', COLUMNS.batched, p, c) })).filter((x) => x.cell);
+    const best = candidates.sort((x, y) => y.cell!.rps - x.cell!.rps)[0];
+    const limit = results.inProcess.cnn?.limitByConcurrency[c];
+    rows.push(ratioRow('CNN binary/image >= 0.85x in-process', c, best?.cell ?? null, limit?.itemsPerSecond ?? null, 0.85,
+      best ? `best: ${best.p}; in-process limit: ${limit?.config ?? '?'}` : 'no CNN figure'));
+  }
+  rows.push(ratioRow('batching >= 1.5x unbatched', 16, find(results, 'iris', COLUMNS.batched, irisPayload, 16), find(results, 'iris', COLUMNS.unbatched, irisPayload, 16), 1.5, 'iris /predict at concurrency 16'));
+  const rss = results.rss;
+  if (rss) {
+    const ok = rss.ratio <= 1.1;
+    rows.push({ target: 'RSS after 10k requests <= 1.1x after warm-up', concurrency: 16, measured: `${rss.after10kMB.toFixed(1)} MB vs ${rss.afterWarmupMB.toFixed(1)} MB`, ratio: rss.ratio, needed: 1.1, verdict: ok ? 'PASS' : 'MISS', note: `lower is better; ${rss.soak.ok}/${rss.soak.sent} answers right` });
+  } else {
+    rows.push({ target: 'RSS after 10k requests <= 1.1x after warm-up', concurrency: null, measured: 'not measured', ratio: null, needed: 1.1, verdict: 'n/a' });
+  }
+  return rows;
+}
+
+export function fmtRate(v: number): string {
+  if (v >= 100) return Math.round(v).toLocaleString('en-US');
+  return v.toFixed(1);
+}
+
+function fmtMs(v: number): string {
+  return v < 1 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0);
+}
+
+/** Marks a figure taken while other processes used a noticeable share of the machine. */
+function busy(share: number | undefined): string {
+  return share !== undefined && share >= 0.1 ? ` ⚠bg ${Math.round(share * 100)}%` : '';
+}
+
+function fmtCell(r: CellResult | undefined): string {
+  if (!r) return '—';
+  if (!r.cell) return `skipped${r.skipped ? ` (${r.skipped})` : ''}`;
+  const c = r.cell;
+  const errors = c.errors > 0 ? ` **${c.errors} errors**` : '';
+  return `${fmtRate(c.rps)}/s · ${fmtMs(c.p50Ms)} / ${fmtMs(c.p99Ms)} ms${errors}${busy(c.foreignCpu)}`;
+}
+
+/** One table per model: rows are column x payload, columns are the concurrencies. */
+export function modelTable(results: BenchResults, model: CellResult['model'], inProcess: InProcessResult | null): string {
+  const cs = results.settings.concurrencies;
+  const lines = [
+    `| server | payload | ${cs.map((c) => `c=${c}: req/s · p50 / p99`).join(' | ')} |`,
+    `| --- | --- | ${cs.map(() => '---').join(' | ')} |`,
+  ];
+  if (inProcess) {
+    const cells = cs.map((c) => {
+      const l = inProcess.limitByConcurrency[c];
+      const m = inProcess.configs.find((x) => x.name === l?.config);
+      return l ? `${fmtRate(l.itemsPerSecond)}/s · ${fmtMs(l.p50Ms)} / ${fmtMs(l.p99Ms)} ms (${l.config})${busy(m?.foreignCpu)}` : '—';
+    });
+    lines.push(`| in-process session.run (limit) | tensor, no HTTP | ${cells.join(' | ')} |`);
+  }
+  const seen = new Set<string>();
+  for (const r of results.cells.filter((x) => x.model === model)) {
+    const key = `${r.column}\u0000${r.payload}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const cells = cs.map((c) => fmtCell(results.cells.find((x) => x.model === model && x.column === r.column && x.payload === r.payload && x.concurrency === c)));
+    lines.push(`| ${r.column} | ${r.payload} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+export function inProcessTable(result: InProcessResult): string {
+  const lines = ['| config | workers x threads | rows per run | items/s | runs/s | p50 / p99 per run | other load |', '| --- | --- | --- | --- | --- | --- | --- |'];
+  for (const m of result.configs) {
+    lines.push(`| ${m.name} | ${m.workers} x ${m.threads} | ${m.batch} | ${fmtRate(m.itemsPerSecond)} | ${fmtRate(m.runsPerSecond)} | ${fmtMs(m.p50Ms)} / ${fmtMs(m.p99Ms)} ms | ${Math.round(m.foreignCpu * 100)}% |`);
+  }
+  return lines.join('\n');
+}
+
+export function targetsTable(rows: TargetRow[]): string {
+  const lines = ['| target | c | measured | ratio | needed | verdict | what |', '| --- | --- | --- | --- | --- | --- | --- |'];
+  for (const r of rows) {
+    lines.push(`| ${r.target} | ${r.concurrency ?? '—'} | ${r.measured} | ${r.ratio === null ? '—' : `${r.ratio.toFixed(2)}x`} | ${r.target.startsWith('RSS') ? '<=' : '>='} ${r.needed}x | ${r.verdict === 'MISS' ? '**MISS**' : r.verdict} | ${r.note ?? ''} |`);
+  }
+  return lines.join('\n');
+}

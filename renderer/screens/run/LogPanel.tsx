@@ -1,0 +1,73 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { LogLine } from '../../../shared/schemas/serve';
+import { api } from '../../api/client';
+import { Card } from '../../components/Card';
+import { usePoll } from './use-poll';
+
+const KEEP_LINES = 2000;
+
+/**
+ * The server's log, live: polled about once a second while visible, newest at the bottom. It follows new lines
+ * unless the user scrolled up to read something, and says so instead of yanking the view away.
+ */
+export function LogPanel({ modelPath, live }: { modelPath: string; live: boolean }) {
+  const [lines, setLines] = useState<LogLine[]>([]);
+  const [dropped, setDropped] = useState(0);
+  const [raw, setRaw] = useState(false);
+  const [following, setFollowing] = useState(true);
+  const afterSeq = useRef(0);
+  const box = useRef<HTMLDivElement>(null);
+
+  async function fetchMore() {
+    const answer = await api.call('serve.logs', { modelPath, afterSeq: afterSeq.current });
+    afterSeq.current = answer.nextSeq;
+    if (answer.dropped) setDropped((d) => d + answer.dropped);
+    if (answer.lines.length) setLines((old) => [...old, ...answer.lines].slice(-KEEP_LINES));
+  }
+
+  usePoll(fetchMore, 1000, live);
+  // One more read after the server stops, so its last lines (shutdown, exit code) show.
+  useEffect(() => { if (!live) void fetchMore().catch(() => {}); }, [live]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useLayoutEffect(() => {
+    const element = box.current;
+    if (element && following) element.scrollTop = element.scrollHeight;
+  }, [lines, following, raw]);
+
+  function onScroll() {
+    const element = box.current;
+    if (!element) return;
+    setFollowing(element.scrollHeight - element.scrollTop - element.clientHeight < 24);
+  }
+
+  return (
+    <Card
+      title="Server log"
+      subtitle="What the server writes: one line per request and event, as your model's container will. ModelDock's own reads of /metrics are left out."
+      testId="serve-log"
+      actions={(
+        <label className="toggle-label">
+          <input type="checkbox" checked={raw} onChange={(e) => setRaw(e.target.checked)} data-testid="log-raw-toggle" />
+          Raw JSON
+        </label>
+      )}
+    >
+      <div className="log-box mono" ref={box} onScroll={onScroll} data-testid="log-lines" data-count={lines.length} role="log" aria-live="off">
+        {dropped > 0 && <div className="log-note">{dropped.toLocaleString('en-US')} older lines not kept</div>}
+        {lines.length === 0 && <div className="log-note">No lines yet. Start the server to see its log.</div>}
+        {lines.map((line) => (
+          <div key={line.seq} className={`log-line log-${line.level} log-from-${line.stream}`} data-testid="log-line" data-event={line.event ?? ''}>
+            <span className="log-time">{line.time.slice(11, 19)}</span>
+            <span className="log-level">{line.level.toUpperCase()}</span>
+            <span className="log-text">{raw ? line.raw : line.message}</span>
+          </div>
+        ))}
+      </div>
+      {!following && (
+        <button type="button" className="button button-small log-follow" onClick={() => setFollowing(true)} data-testid="log-follow">
+          ↓ Jump to the newest lines
+        </button>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * Structured logs: one JSON object per line on stdout, so `docker logs` and log shippers read them without a
+ * parser. Every line has time, level and event; errors carry "error" (what went wrong) and "cause" (why).
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export type LogFields = Record<string, unknown>;
+
+export class Logger {
+  private pending = '';
+  private scheduled = false;
+
+  /**
+   * Lines are gathered and written once per event-loop turn: under load one write carries many request lines,
+   * which costs far less than a write per request. flush() writes what is pending (before exit).
+   */
+  constructor(private level: LogLevel = 'info', private readonly write: (text: string, done?: () => void) => void = (text, done) => { process.stdout.write(text, done); }) {}
+
+  flush(done?: () => void): void {
+    const text = this.pending;
+    this.pending = '';
+    if (text) this.write(text, done);
+    else done?.();
+  }
+
+  setLevel(level: LogLevel): void {
+    this.level = level;
+  }
+
+  enabled(level: LogLevel): boolean {
+    return RANK[level] >= RANK[this.level];
+  }
+
+  log(level: LogLevel, event: string, fields: LogFields = {}): void {
+    if (!this.enabled(level)) return;
+    let line: string;
+    try {
+      line = JSON.stringify({ time: new Date().toISOString(), level, event, ...fields });
+    } catch {
+      // A field that cannot be serialised (a cycle, a bigint) must not lose the line.
+      line = JSON.stringify({ time: new Date().toISOString(), level, event, note: 'fields could not be serialised' });
+    }
+    this.pending += `${line}\n`;
+    if (this.pending.length > 1 << 20) this.flush();
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.flush();
+      });
+    }
+  }
+
+  debug(event: string, fields?: LogFields): void { this.log('debug', event, fields); }
+  info(event: string, fields?: LogFields): void { this.log('info', event, fields); }
+  warn(event: string, fields?: LogFields): void { this.log('warn', event, fields); }
+  error(event: string, fields?: LogFields): void { this.log('error', event, fields); }
+}
+
+/** The text of anything thrown, first line only (stacks stay out of logs unless at debug). */
+export function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0].slice(0, 500);
+}

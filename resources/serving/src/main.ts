@@ -1,0 +1,198 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cleanOrtMessage, explainOrtMessage } from '../../../main/inference/ort-errors';
+import { makeSampleInputs } from '../../../main/inference/sample-inputs';
+import { inspectOnnx } from '../../../main/model/onnx-inspect';
+import { ConfigError, USAGE, loadStartOptions, type StartOptions } from './config';
+import { planThreads } from './cpu-budget';
+import { Logger, errorText } from './log';
+import { describeModel } from './model-info';
+import { Scheduler } from './scheduler';
+import { RUNTIME_VERSION, ModelServer } from './server';
+import { createServerMetrics } from './server-metrics';
+import { ModelLoadError, WorkerPool } from './worker-pool';
+
+/**
+ * modeldock-serve: the model server inside every ModelDock image (and behind `modeldock serve`).
+ * Start: node modeldock-serve.js [--config FILE] [--model FILE] [--port N] [--host ADDR]. It binds the port first
+ * (liveness answers at once), loads the model in the inference threads, runs a warm-up inference, then reports
+ * ready. SIGTERM/SIGINT drain: readiness turns false, new requests get 503, in-flight ones finish, exit 0.
+ * Configuration errors exit 2 with a JSON log line and one plain sentence on stderr.
+ */
+const EXIT_CONFIG = 2;
+const log = new Logger('info');
+
+function fail(message: string, cause?: string): never {
+  log.error('config-error', { error: message, ...(cause ? { cause } : {}) });
+  log.flush();
+  process.stderr.write(`modeldock-serve: ${message}\n`);
+  process.exit(EXIT_CONFIG);
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  let options: StartOptions;
+  try {
+    options = loadStartOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const { config } = options;
+  const settings = config.serving;
+  log.setLevel(settings.logLevel);
+  const plan = planThreads(settings.threads, options.workers);
+  if (settings.threads > plan.cpus) {
+    log.warn('threads-capped', { error: `threads=${settings.threads} is more than the ${plan.cpus} CPUs this container may use; using ${plan.cpus}.`, cause: plan.cpuSource });
+  }
+  const metrics = createServerMetrics();
+  metrics.modelInfo.set(1, { name: config.model.name, version: config.model.version });
+
+  const pool = new WorkerPool(WorkerPool.defaultScript(), { modelPath: config.model.path, intraOpThreads: plan.intraOpThreads }, plan.workers, log);
+  let server: ModelServer | null = null;
+  const httpServer = http.createServer({
+    requestTimeout: settings.requestTimeoutMs + 1000,
+    headersTimeout: Math.min(settings.requestTimeoutMs, 60000),
+    keepAliveTimeout: 65000,
+  }, (req, res) => {
+    if (server) server.handle(req, res);
+    else {
+      // Liveness answers while the model loads; everything else waits for it.
+      const live = req.url === '/healthz' || req.url === '/v2/health/live';
+      const body = live ? JSON.stringify({ status: 'live' }) : JSON.stringify({ error: 'The model is still loading; retry shortly.' });
+      res.writeHead(live ? 200 : 503, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...(live ? {} : { 'Retry-After': '1' }) });
+      res.end(body);
+    }
+  });
+  httpServer.keepAliveTimeout = 65000;
+
+  await new Promise<void>((resolve) => {
+    httpServer.once('error', (error: NodeJS.ErrnoException) => {
+      fail(error.code === 'EADDRINUSE' ? `Port ${options.port} on ${options.host} is already in use; choose another with --port or PORT.`
+        : error.code === 'EACCES' ? `Port ${options.port} needs privileges; use a port above 1023.` : `Cannot listen on ${options.host}:${options.port}: ${error.message}.`);
+    });
+    httpServer.listen(options.port, options.host, () => resolve());
+  });
+  const address = httpServer.address() as AddressInfo;
+  log.info('listening', { host: options.host, port: address.port, version: RUNTIME_VERSION, config: options.source });
+
+  let shuttingDown = false;
+  let exitCode = 0;
+  const exit = (code: number) => {
+    metrics.stop();
+    log.flush(() => process.exit(code));
+  };
+  const shutdown = (signal: string) => {
+    if (shuttingDown) {
+      log.warn('shutdown', { signal, note: 'second signal: exiting now', inFlight: server?.active ?? 0 });
+      exit(1);
+      return;
+    }
+    shuttingDown = true;
+    metrics.ready.set(0);
+    const startedAt = performance.now();
+    log.info('shutdown', { signal, phase: 'draining', inFlight: server?.active ?? 0, graceSeconds: settings.gracePeriodSeconds });
+    if (!server) {
+      void pool.close().finally(() => exit(0));
+      return;
+    }
+    const s = server;
+    s.ready = false;
+    s.draining = true;
+    httpServer.closeIdleConnections();
+    const done = (drained: boolean) => {
+      clearTimeout(grace);
+      s.onIdle = () => {};
+      exitCode = drained ? 0 : 1;
+      log.info('shutdown', { signal, phase: 'done', drained, abandoned: s.active, ms: Math.round(performance.now() - startedAt) });
+      if (!drained) {
+        // An inference thread is still inside ONNX Runtime, and a normal exit would tear its environment down under
+        // it (onnxruntime-node then aborts with a C++ error). End the way the orchestrator would have: SIGKILL.
+        log.flush(() => process.kill(process.pid, 'SIGKILL'));
+        return;
+      }
+      // Responses written while draining carry Connection: close, so their sockets close once flushed; wait for
+      // that (briefly) rather than cutting the last answer short.
+      let finished = false;
+      const finish = () => {
+        if (finished) return;
+        finished = true;
+        httpServer.closeAllConnections();
+        void pool.close().finally(() => exit(exitCode));
+      };
+      httpServer.close(finish);
+      httpServer.closeIdleConnections();
+      setTimeout(finish, Math.max(100, settings.gracePeriodSeconds * 1000 - (performance.now() - startedAt))).unref();
+    };
+    const grace = setTimeout(() => done(false), settings.gracePeriodSeconds * 1000);
+    if (s.active === 0) done(true);
+    else s.onIdle = () => done(true);
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  const loadStarted = performance.now();
+  try {
+    await pool.start();
+  } catch (error) {
+    const raw = errorText(error);
+    const known = explainOrtMessage(raw);
+    await pool.close();
+    fail(`ONNX Runtime cannot load ${config.model.path}: ${known ? known.why : cleanOrtMessage(raw)}.`, error instanceof ModelLoadError ? cleanOrtMessage(raw) : raw);
+  }
+  const loadMs = performance.now() - loadStarted;
+  metrics.modelLoadSeconds.set(Math.round(loadMs) / 1000);
+
+  let labels = config.labels;
+  if (!labels && options.bareModel) {
+    // A bare --model has no config: class names may still sit in the model's metadata.
+    labels = await inspectOnnx(config.model.path).then((s) => s.labels, () => null);
+  }
+  const model = describeModel(config, pool.io, labels);
+  const scheduler = new Scheduler(pool, {
+    batchable: model.batchable,
+    singleRow: model.singleRow,
+    maxBatchSize: settings.maxBatchSize,
+    maxBatchDelayMs: settings.maxBatchDelayMs,
+    maxQueue: settings.maxQueue,
+  }, metrics);
+
+  const warmStarted = performance.now();
+  try {
+    const sample = makeSampleInputs(model.inputs, 'sample', 1, { firstDim: 1 });
+    await Promise.all(Array.from({ length: pool.threadCount }, () => pool.run(sample.map((t) => ({ ...t, data: Array.isArray(t.data) ? [...t.data] : t.data.slice() })))));
+  } catch (error) {
+    log.warn('warmup-failed', { error: 'The warm-up inference with sample inputs failed; serving anyway.', cause: cleanOrtMessage(errorText(error)) });
+  }
+  const warmupMs = performance.now() - warmStarted;
+  server = new ModelServer(model, scheduler, settings, metrics, log);
+  if (shuttingDown) {
+    exit(0);
+    return;
+  }
+  server.ready = true;
+  metrics.ready.set(1);
+  log.info('ready', {
+    loadMs: Math.round(loadMs),
+    warmupMs: Math.round(warmupMs),
+    model: model.name,
+    version: model.version,
+    inputs: model.inputs.map((i) => ({ name: i.name, type: i.elementType, dims: i.dims })),
+    batching: model.batchable ? { maxBatchSize: settings.maxBatchSize, maxBatchDelayMs: settings.maxBatchDelayMs } : false,
+    workers: plan.workers,
+    intraOpThreads: plan.intraOpThreads,
+    cpus: plan.cpus,
+  });
+}
+
+process.on('uncaughtException', (error) => {
+  log.error('uncaught-exception', { error: 'An unexpected error reached the top level; the server keeps running.', cause: errorText(error) });
+});
+process.on('unhandledRejection', (reason) => {
+  log.error('unhandled-rejection', { error: 'A promise failed without a handler; the server keeps running.', cause: errorText(reason) });
+});
+
+main().catch((error: unknown) => fail(`The server could not start: ${errorText(error)}`));

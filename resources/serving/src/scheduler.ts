@@ -1,0 +1,215 @@
+import { allocateValues, type HostTensor, type TensorValues } from '../../../main/inference/host-tensor';
+import type { Deadline } from './deadline';
+import { HttpError } from './http-error';
+import type { ServerMetrics } from './server-metrics';
+import type { RunOutput, WorkerPool } from './worker-pool';
+
+/**
+ * The request queue in front of the inference threads, with dynamic batching. Requests are validated before they
+ * get here, so a batch holds only good requests. When a thread is idle it takes the oldest request plus every
+ * waiting request that can stack with it (same shapes after the first axis), up to maxBatchSize rows; with
+ * maxBatchDelayMs > 0 a short batch waits that long for company. Results are split back by rows. The queue is
+ * bounded: beyond maxQueue waiting requests the caller gets 503 with Retry-After.
+ */
+export interface SchedulerOptions {
+  batchable: boolean;
+  singleRow: boolean;
+  maxBatchSize: number;
+  maxBatchDelayMs: number;
+  maxQueue: number;
+}
+
+export interface JobResult {
+  outputs: HostTensor[];
+  /** Rows of the run this request was part of. */
+  batchRows: number;
+}
+
+interface Job {
+  feeds: HostTensor[];
+  rows: number;
+  key: string;
+  enqueuedAt: number;
+  resolve: (value: JobResult) => void;
+  reject: (error: Error) => void;
+  done: boolean;
+}
+
+export class Scheduler {
+  private readonly queue: Job[] = [];
+  private delayTimer: NodeJS.Timeout | null = null;
+  private running = 0;
+
+  constructor(
+    private readonly pool: WorkerPool,
+    private options: SchedulerOptions,
+    private readonly metrics: ServerMetrics | null,
+  ) {
+    pool.onIdle = () => this.pump();
+  }
+
+  get depth(): number {
+    return this.queue.length;
+  }
+
+  get busy(): number {
+    return this.running;
+  }
+
+  /**
+   * Queues a request and resolves with its outputs. When its deadline passes it is withdrawn: still waiting, it
+   * leaves the queue; already running, its share of the result is dropped.
+   */
+  submit(feeds: HostTensor[], rows: number, deadline?: Deadline): Promise<JobResult> {
+    if (this.options.singleRow && rows > 1) return this.submitRows(feeds, rows, deadline);
+    if (this.queue.length >= this.options.maxQueue) {
+      this.metrics?.rejected.inc();
+      return Promise.reject(new HttpError(503, `The server is at capacity (${this.options.maxQueue} requests waiting); retry shortly.`, { 'Retry-After': '1' }));
+    }
+    return new Promise<JobResult>((resolve, reject) => {
+      const job: Job = { feeds, rows, key: stackKey(feeds), enqueuedAt: performance.now(), resolve, reject, done: false };
+      if (deadline) {
+        if (deadline.expired) { reject(deadline.error()); return; }
+        deadline.onExpire(() => {
+          if (job.done) return;
+          job.done = true;
+          const at = this.queue.indexOf(job);
+          if (at >= 0) this.queue.splice(at, 1);
+          this.metrics?.queueDepth.set(this.queue.length);
+          reject(deadline.error());
+        });
+      }
+      this.queue.push(job);
+      this.metrics?.queueDepth.set(this.queue.length);
+      this.pump();
+    });
+  }
+
+  /** A model fixed to one row per run: several rows become several runs, answered together. */
+  private async submitRows(feeds: HostTensor[], rows: number, deadline?: Deadline): Promise<JobResult> {
+    // Runs one after another (a deadline has one listener), each a queue entry of its own.
+    const parts: JobResult[] = [];
+    for (let r = 0; r < rows; r++) parts.push(await this.submit(feeds.map((t) => sliceRows(t, r, 1, rows, true)), 1, deadline));
+    return { outputs: concatRows(parts.map((p) => p.outputs)), batchRows: 1 };
+  }
+
+  private pump(): void {
+    while (this.queue.length && this.pool.idleCount > 0) {
+      const batch = this.takeBatch();
+      if (!batch) return;
+      void this.dispatch(batch);
+    }
+  }
+
+  /** The next batch, or null when a short batch should wait for company (maxBatchDelayMs). */
+  private takeBatch(): Job[] | null {
+    const head = this.queue[0];
+    if (!this.options.batchable || head.rows >= this.options.maxBatchSize) return this.queue.splice(0, 1);
+    const picked: number[] = [0];
+    let rows = head.rows;
+    for (let i = 1; i < this.queue.length && rows < this.options.maxBatchSize; i++) {
+      const job = this.queue[i];
+      if (job.key !== head.key || rows + job.rows > this.options.maxBatchSize) continue;
+      picked.push(i);
+      rows += job.rows;
+    }
+    const delay = this.options.maxBatchDelayMs;
+    if (delay > 0 && rows < this.options.maxBatchSize) {
+      const waited = performance.now() - head.enqueuedAt;
+      if (waited < delay) {
+        if (!this.delayTimer) {
+          this.delayTimer = setTimeout(() => { this.delayTimer = null; this.pump(); }, Math.max(1, Math.ceil(delay - waited)));
+        }
+        return null;
+      }
+    }
+    const jobs: Job[] = [];
+    for (let k = picked.length - 1; k >= 0; k--) jobs.unshift(this.queue.splice(picked[k], 1)[0]);
+    return jobs;
+  }
+
+  private async dispatch(jobs: Job[]): Promise<void> {
+    const now = performance.now();
+    for (const job of jobs) this.metrics?.queueSeconds.observe((now - job.enqueuedAt) / 1000);
+    this.metrics?.queueDepth.set(this.queue.length);
+    const rows = jobs.reduce((n, j) => n + j.rows, 0);
+    const feeds = jobs.length === 1 ? jobs[0].feeds : stackFeeds(jobs.map((j) => j.feeds), rows);
+    this.running++;
+    let result: RunOutput;
+    try {
+      result = await this.pool.run(feeds);
+    } catch (error) {
+      this.running--;
+      for (const job of jobs) finish(job, null, error as Error);
+      return;
+    }
+    this.running--;
+    this.metrics?.inferenceSeconds.observe(result.ms / 1000);
+    this.metrics?.batchSize.observe(rows);
+    if (jobs.length === 1) {
+      finish(jobs[0], { outputs: result.outputs, batchRows: rows }, null);
+      return;
+    }
+    // Every output must carry the batch axis to be split; if the model says otherwise at run time, stop merging.
+    if (result.outputs.some((o) => o.dims[0] !== rows)) {
+      this.options = { ...this.options, batchable: false };
+      this.queue.unshift(...jobs.filter((j) => !j.done));
+      this.pump();
+      return;
+    }
+    let offset = 0;
+    for (const job of jobs) {
+      finish(job, { outputs: result.outputs.map((o) => sliceRows(o, offset, job.rows, rows, false)), batchRows: rows }, null);
+      offset += job.rows;
+    }
+  }
+}
+
+function finish(job: Job, value: JobResult | null, error: Error | null): void {
+  if (job.done) return;
+  job.done = true;
+  if (value) job.resolve(value);
+  else job.reject(error ?? new Error('The run failed.'));
+}
+
+/** Requests stack when every input has the same dims after the first axis and the same element type. */
+function stackKey(feeds: HostTensor[]): string {
+  let key = '';
+  for (const t of feeds) key += `${t.name}:${t.elementType}:${t.dims.slice(1).join('x')};`;
+  return key;
+}
+
+function stackFeeds(requests: HostTensor[][], rows: number): HostTensor[] {
+  return requests[0].map((first, i) => {
+    const parts = requests.map((r) => r[i]);
+    const count = parts.reduce((n, t) => n + t.data.length, 0);
+    const data = allocateValues(first.elementType, count);
+    let offset = 0;
+    for (const part of parts) {
+      if (Array.isArray(data)) for (let k = 0; k < part.data.length; k++) data[offset + k] = (part.data as string[])[k];
+      else (data as Float32Array).set(part.data as Float32Array, offset);
+      offset += part.data.length;
+    }
+    return { name: first.name, elementType: first.elementType, dims: [rows, ...first.dims.slice(1)], data };
+  });
+}
+
+/** Rows [start, start+count) of a tensor whose first axis has `total` rows: a view, or a copy when it must travel. */
+export function sliceRows(t: HostTensor, start: number, count: number, total: number, copy: boolean): HostTensor {
+  const per = total > 0 ? t.data.length / total : 0;
+  const from = start * per;
+  const to = from + count * per;
+  let data: TensorValues;
+  if (Array.isArray(t.data)) data = t.data.slice(from, to);
+  else data = copy ? (t.data as Float32Array).slice(from, to) : (t.data as Float32Array).subarray(from, to);
+  return { name: t.name, elementType: t.elementType, dims: [count, ...t.dims.slice(1)], data };
+}
+
+function concatRows(parts: HostTensor[][]): HostTensor[] {
+  if (parts.length === 1) return parts[0];
+  return parts[0].map((_, i) => {
+    const pieces = parts.map((p) => p[i]);
+    const rows = pieces.reduce((n, t) => n + (t.dims[0] ?? 1), 0);
+    return stackFeeds(pieces.map((t) => [t]), rows)[0];
+  });
+}

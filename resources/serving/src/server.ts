@@ -1,0 +1,325 @@
+import * as http from 'node:http';
+import type { HostTensor } from '../../../main/inference/host-tensor';
+import { isImageBytes } from '../../../main/inference/image-input';
+import type { ServingSettings } from '../../../shared/schemas/spec';
+import { Deadline } from './deadline';
+import { HOME_CSP, homeHtml, homeText } from './home-page';
+import { formatBytes, parseMediaType, readBody } from './http-body';
+import { HttpError, asHttpError } from './http-error';
+import { feedsFromForm, feedsFromRawImage } from './image-requests';
+import { feedsFromPredictBody, parseJsonBody, type RequestFormat } from './json-requests';
+import { errorText, type Logger } from './log';
+import { CONTENT_TYPE as METRICS_TYPE } from './metrics';
+import type { ModelInfo } from './model-info';
+import { parseMultipart } from './multipart';
+import { openApiDocument } from './openapi';
+import { nestedValues, rowClasses, rowValues } from './output-values';
+import { encodeV2Response, parseV2Request, v2ModelMetadata } from './protocol-v2';
+import { Router, type Params } from './router';
+import type { Scheduler } from './scheduler';
+import type { ServerMetrics } from './server-metrics';
+import { rowCount } from './tensor-build';
+
+/**
+ * The HTTP side of the runtime: routes for the lesson's /predict, TF-Serving/KServe V1, the V2 Open Inference
+ * Protocol, image uploads, health, metrics and OpenAPI. Every refusal is {"error": "..."} with the right status;
+ * a fault inside the server is a 500 that is logged, and the process keeps serving.
+ */
+export const RUNTIME_VERSION = '0.1.0';
+
+interface Ctx {
+  req: http.IncomingMessage;
+  params: Params;
+  url: URL;
+  /** Passes (504) when the request outlives requestTimeoutMs. */
+  deadline: Deadline;
+}
+
+interface Reply {
+  status: number;
+  headers?: Record<string, string | string[]>;
+  body?: string | Buffer;
+}
+
+type Handler = (ctx: Ctx) => Promise<Reply> | Reply;
+
+/** Routes a draining server still answers: probes and metrics. */
+const PROBES = new Set(['/healthz', '/readyz', '/metrics', '/v2/health/live', '/v2/health/ready']);
+
+const JSON_TYPES = new Set(['application/json', 'text/json', 'text/plain', 'application/x-www-form-urlencoded']);
+
+export class ModelServer {
+  readonly router = new Router<Handler>();
+  ready = false;
+  draining = false;
+  /** Requests accepted before draining began and not yet answered. */
+  active = 0;
+  private nextId = 1;
+  private readonly openapi: string;
+  private readonly bodyLimit: number;
+  onIdle: () => void = () => {};
+
+  constructor(
+    private readonly model: ModelInfo,
+    private readonly scheduler: Scheduler,
+    private readonly settings: ServingSettings,
+    private readonly metrics: ServerMetrics,
+    private readonly log: Logger,
+  ) {
+    this.bodyLimit = Math.floor(settings.maxBodyMB * 1024 * 1024);
+    this.openapi = JSON.stringify(openApiDocument(model, RUNTIME_VERSION));
+    this.routes();
+  }
+
+  private routes(): void {
+    const r = this.router;
+    r.add('GET', '/', (ctx) => this.home(ctx));
+    r.add('POST', '/predict', (ctx) => this.predictLesson(ctx));
+    r.add('GET', '/healthz', () => jsonReply(200, { status: 'live' }));
+    r.add('GET', '/readyz', () => (this.ready ? jsonReply(200, { status: 'ready' }) : jsonReply(503, { status: this.draining ? 'shutting down' : 'loading' })));
+    r.add('GET', '/metrics', () => ({ status: 200, headers: { 'Content-Type': METRICS_TYPE }, body: this.metrics.registry.render() }));
+    r.add('GET', '/openapi.json', () => ({ status: 200, headers: { 'Content-Type': 'application/json' }, body: this.openapi }));
+
+    r.add('GET', '/v1/models', () => jsonReply(200, { models: [this.model.name] }));
+    r.add('GET', '/v1/models/{name}', (ctx) => this.v1Status(ctx));
+    r.add('GET', '/v1/models/{name}/versions/{version}', (ctx) => this.v1Status(ctx));
+    r.add('POST', '/v1/models/{name}:predict', (ctx) => this.predictV1(ctx));
+    r.add('POST', '/v1/models/{name}/versions/{version}:predict', (ctx) => this.predictV1(ctx));
+
+    r.add('GET', '/v2', () => jsonReply(200, { name: 'modeldock', version: RUNTIME_VERSION, extensions: ['binary_tensor_data'] }));
+    r.add('GET', '/v2/health/live', () => ({ status: 200 }));
+    r.add('GET', '/v2/health/ready', () => ({ status: this.ready ? 200 : 503 }));
+    r.add('GET', '/v2/models/{name}', (ctx) => { this.checkModel(ctx.params); return jsonReply(200, v2ModelMetadata(this.model)); });
+    r.add('GET', '/v2/models/{name}/versions/{version}', (ctx) => { this.checkModel(ctx.params); return jsonReply(200, v2ModelMetadata(this.model)); });
+    r.add('GET', '/v2/models/{name}/ready', (ctx) => { this.checkModel(ctx.params); return { status: this.ready ? 200 : 503 }; });
+    r.add('GET', '/v2/models/{name}/versions/{version}/ready', (ctx) => { this.checkModel(ctx.params); return { status: this.ready ? 200 : 503 }; });
+    r.add('POST', '/v2/models/{name}/infer', (ctx) => this.inferV2(ctx));
+    r.add('POST', '/v2/models/{name}/versions/{version}/infer', (ctx) => this.inferV2(ctx));
+  }
+
+  /** The node:http request listener. */
+  handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const started = performance.now();
+    const id = requestId(req.headers['x-request-id'], () => (this.nextId++).toString(36).padStart(6, '0'));
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      url = new URL('http://localhost/');
+    }
+    const method = req.method ?? 'GET';
+    const match = this.router.match(method, url.pathname);
+    const route = match.kind === 'none' ? 'unmatched' : match.template;
+    const counted = !PROBES.has(url.pathname);
+    this.metrics.inFlight.inc();
+    if (counted) this.active++;
+
+    const deadline = new Deadline(this.settings.requestTimeoutMs, () => new HttpError(504, `The model did not answer within ${this.settings.requestTimeoutMs} ms; try again, send fewer rows, or raise MODELDOCK_REQUEST_TIMEOUT_MS.`));
+
+    const finish = (reply: Reply) => {
+      deadline.clear();
+      const status = reply.status;
+      const headers: Record<string, string | string[]> = { 'X-Request-Id': id, ...(reply.headers ?? {}) };
+      if (this.draining) headers.Connection = 'close';
+      const body = reply.body ?? '';
+      headers['Content-Length'] = String(Buffer.byteLength(body));
+      const write = () => {
+        if (res.headersSent || res.destroyed) return;
+        try {
+          res.writeHead(status, headers);
+          res.end(body);
+        } catch (error) {
+          this.log.error('response-failed', { error: 'The response could not be written.', cause: errorText(error), id });
+        }
+      };
+      if (headers.Connection === 'close' && !req.complete && !req.destroyed) {
+        // Closing with unread request bytes makes the kernel reset the connection, and the client can lose the
+        // answer: read (and drop) the rest first, for a bounded time.
+        const once = () => { clearTimeout(linger); write(); };
+        const linger = setTimeout(once, 2000);
+        req.once('end', once);
+        req.once('error', once);
+        req.resume();
+      } else {
+        write();
+      }
+      const seconds = (performance.now() - started) / 1000;
+      this.metrics.inFlight.dec();
+      this.metrics.requests.inc({ route, method, status: String(status) });
+      this.metrics.requestSeconds.observe(seconds, { route });
+      this.log.info('request', { method, path: url.pathname, status, ms: Math.round(seconds * 1e4) / 10, route, id });
+    };
+    // Drained means every accepted answer has reached the kernel, not merely been queued on the socket.
+    if (counted) {
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        this.active--;
+        if (this.active === 0) this.onIdle();
+      };
+      res.once('finish', release);
+      res.once('close', release);
+    }
+
+    if (match.kind === 'none') {
+      finish(errorReply(404, `No route ${url.pathname}. Try GET / for what this server offers, or POST /predict.`));
+      return;
+    }
+    if (match.kind === 'method') {
+      finish({ ...errorReply(405, `${method} is not allowed on ${url.pathname}; use ${match.allow.filter((m) => m !== 'HEAD').join(' or ')}.`), headers: { Allow: match.allow.join(', '), 'Content-Type': 'application/json' } });
+      return;
+    }
+    if (this.draining && counted) {
+      finish({ ...errorReply(503, 'The server is shutting down; retry against another instance.'), headers: { 'Content-Type': 'application/json', 'Retry-After': '1', Connection: 'close' } });
+      return;
+    }
+    const ctx: Ctx = { req, params: match.params, url, deadline };
+    Promise.resolve()
+      .then(() => match.handler(ctx))
+      .then(finish, (error: unknown) => {
+        const known = asHttpError(error);
+        if (known) {
+          finish({ ...errorReply(known.status, known.message), headers: { 'Content-Type': 'application/json', ...known.headers } });
+          return;
+        }
+        this.log.error('request-failed', { error: 'The server failed while answering a request.', cause: errorText(error), route, id });
+        finish(errorReply(500, `The server failed while answering (${errorText(error)}). The request id is ${id}.`));
+      });
+  };
+
+  private home(ctx: Ctx): Reply {
+    const host = /^[\w.:[\]-]+$/.test(ctx.req.headers.host ?? '') ? ctx.req.headers.host! : 'localhost:8080';
+    const base = `http://${host}`;
+    const accept = ctx.req.headers.accept ?? '';
+    if (/text\/html/i.test(accept)) {
+      return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': HOME_CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' }, body: homeHtml(this.model, base) };
+    }
+    return { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: homeText(this.model, base) };
+  }
+
+  private checkModel(params: Params): void {
+    if (params.name !== this.model.name) throw new HttpError(404, `Model "${params.name}" is not served here; this server serves "${this.model.name}".`);
+    if (params.version !== undefined && params.version !== this.model.version) {
+      throw new HttpError(404, `Model "${this.model.name}" has no version "${params.version}"; this server serves version "${this.model.version}".`);
+    }
+  }
+
+  private v1Status(ctx: Ctx): Reply {
+    this.checkModel(ctx.params);
+    return jsonReply(200, {
+      name: this.model.name,
+      ready: this.ready,
+      model_version_status: [{ version: this.model.version, state: this.ready ? 'AVAILABLE' : 'LOADING', status: { error_code: 'OK', error_message: '' } }],
+    });
+  }
+
+  /** Request body -> feeds, by Content-Type: JSON (rows or columns), multipart form with images, or a raw image. */
+  private async readFeeds(ctx: Ctx, lesson: boolean): Promise<{ feeds: HostTensor[]; format: RequestFormat }> {
+    const media = parseMediaType(ctx.req.headers['content-type']);
+    const type = media?.type ?? 'application/json';
+    const form = type === 'multipart/form-data';
+    const image = type.startsWith('image/');
+    const jsonLike = JSON_TYPES.has(type) || type.endsWith('+json');
+    if (!form && !image && !jsonLike && type !== 'application/octet-stream') throw unsupportedType(type, this.model.imageInputs.size > 0);
+    const body = await readBody(ctx.req, this.bodyLimit);
+    if (form) return { feeds: feedsFromForm(parseMultipart(body, media?.params.boundary), this.model, body.length), format: 'rows' };
+    if (image || type === 'application/octet-stream') {
+      if (!image && !isImageBytes(body)) throw unsupportedType(type, this.model.imageInputs.size > 0);
+      return { feeds: feedsFromRawImage(body, this.model), format: 'rows' };
+    }
+    return feedsFromPredictBody(parseJsonBody(body), this.model, body.length, lesson);
+  }
+
+  /** Queue, batch, run; counts predicted classes. */
+  private async infer(feeds: HostTensor[], deadline: Deadline): Promise<HostTensor[]> {
+    const { outputs } = await this.scheduler.submit(feeds, rowCount(feeds), deadline);
+    const primary = this.model.primaryOutput && outputs.find((o) => o.name === this.model.primaryOutput!.name);
+    if (primary) {
+      const classes = rowClasses(primary, this.model.labels);
+      if (classes) for (const c of classes) this.metrics.predictions.inc({ class: boundedClass(c, this.model.labels) });
+    }
+    return outputs;
+  }
+
+  private async predictLesson(ctx: Ctx): Promise<Reply> {
+    const { feeds } = await this.readFeeds(ctx, true);
+    const outputs = await this.infer(feeds, ctx.deadline);
+    const primary = outputs.find((o) => o.name === this.model.primaryOutput?.name) ?? outputs[0];
+    const answer: Record<string, unknown> = { predictions: primary ? rowValues(primary) : [] };
+    if (primary && this.model.labels) {
+      const labels = rowClasses(primary, this.model.labels);
+      if (labels) answer.labels = labels;
+    }
+    return jsonReply(200, answer);
+  }
+
+  private async predictV1(ctx: Ctx): Promise<Reply> {
+    this.checkModel(ctx.params);
+    const { feeds, format } = await this.readFeeds(ctx, false);
+    const outputs = await this.infer(feeds, ctx.deadline);
+    if (format === 'columns') {
+      return jsonReply(200, { outputs: outputs.length === 1 ? nestedValues(outputs[0]) : Object.fromEntries(outputs.map((o) => [o.name, nestedValues(o)])) });
+    }
+    if (outputs.length === 1) return jsonReply(200, { predictions: rowValues(outputs[0]) });
+    const perOutput = outputs.map((o) => rowValues(o));
+    const rows = perOutput[0]?.length ?? 0;
+    const predictions = Array.from({ length: rows }, (_, r) => Object.fromEntries(outputs.map((o, k) => [o.name, perOutput[k][r]])));
+    return jsonReply(200, { predictions });
+  }
+
+  private async inferV2(ctx: Ctx): Promise<Reply> {
+    this.checkModel(ctx.params);
+    const headerText = ctx.req.headers['inference-header-content-length'];
+    const media = parseMediaType(ctx.req.headers['content-type']);
+    const type = media?.type ?? 'application/json';
+    let request;
+    if (headerText === undefined && (type === 'multipart/form-data' || type.startsWith('image/'))) {
+      const { feeds } = await this.readFeeds(ctx, false);
+      request = { id: undefined, feeds, outputs: this.model.outputs.map((o) => ({ name: o.name, binary: false })) };
+    } else {
+      let headerLength: number | null = null;
+      if (headerText !== undefined) {
+        if (!/^\d+$/.test(String(headerText).trim())) throw new HttpError(400, `Inference-Header-Content-Length must be a whole number of bytes; got "${headerText}".`);
+        headerLength = Number(headerText);
+      } else if (!JSON_TYPES.has(type) && !type.endsWith('+json')) {
+        throw unsupportedType(type, this.model.imageInputs.size > 0, true);
+      }
+      const body = await readBody(ctx.req, this.bodyLimit);
+      request = parseV2Request(body, headerLength, this.model, body.length);
+    }
+    const outputs = await this.infer(request.feeds, ctx.deadline);
+    const encoded = encodeV2Response(this.model, request, outputs);
+    return { status: 200, headers: encoded.headers, body: encoded.body };
+  }
+
+  get bodyLimitText(): string {
+    return formatBytes(this.bodyLimit);
+  }
+}
+
+function jsonReply(status: number, value: unknown): Reply {
+  return { status, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(value) };
+}
+
+function errorReply(status: number, message: string): Reply {
+  return jsonReply(status, { error: message });
+}
+
+function unsupportedType(type: string, images: boolean, v2 = false): HttpError {
+  const accepted = ['application/json'];
+  if (v2) accepted.push('application/octet-stream with Inference-Header-Content-Length (binary tensors)');
+  if (images) accepted.push('multipart/form-data', 'image/png', 'image/jpeg');
+  return new HttpError(415, `Content-Type ${type} is not accepted here; send ${accepted.join(', ')}.`);
+}
+
+function requestId(header: string | string[] | undefined, next: () => string): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && /^[\w.:-]{1,128}$/.test(value) ? value : next();
+}
+
+/** Metric label values must stay few: a class outside the labels (or beyond 100 unnamed ones) is "other". */
+function boundedClass(name: string, labels: string[] | null): string {
+  if (labels) return labels.includes(name) ? name : 'other';
+  return /^\d+$/.test(name) && Number(name) < 100 ? name : 'other';
+}

@@ -1,0 +1,151 @@
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { HostTensor } from '../../../main/inference/host-tensor';
+import type { ModelIo } from '../../../main/inference/worker-protocol';
+import { errorText, type Logger } from './log';
+import { transferList, type FromThread, type ThreadInit } from './thread-protocol';
+
+/**
+ * The inference threads. Each holds its own ONNX Runtime session and takes one batch at a time; the scheduler
+ * asks for an idle one. A thread that dies (out of memory, a native fault it survived) fails its batch and is
+ * replaced, so the server keeps serving.
+ */
+export class ModelLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelLoadError';
+  }
+}
+
+export interface RunOutput {
+  outputs: HostTensor[];
+  /** Time inside session.run, measured in the thread. */
+  ms: number;
+}
+
+interface Pending {
+  resolve: (value: RunOutput) => void;
+  reject: (error: Error) => void;
+}
+
+class InferenceThread {
+  readonly worker: Worker;
+  busy = false;
+  pending: { id: number; calls: Pending } | null = null;
+
+  constructor(script: string, init: ThreadInit) {
+    // The thread's own stdout would interleave with our JSON lines: it has nothing to say there.
+    this.worker = new Worker(script, { workerData: init, stdout: false, stderr: false });
+  }
+}
+
+export class WorkerPool {
+  private readonly threads: InferenceThread[] = [];
+  private nextId = 1;
+  private closed = false;
+  io: ModelIo = { inputs: [], outputs: [] };
+  loadMs = 0;
+  /** Called when a thread becomes idle, so the scheduler can hand it the next batch. */
+  onIdle: () => void = () => {};
+
+  constructor(
+    private readonly script: string,
+    private readonly init: ThreadInit,
+    private readonly size: number,
+    private readonly log: Logger,
+  ) {}
+
+  static defaultScript(): string {
+    return path.join(__dirname, 'inference-thread.js');
+  }
+
+  /** Starts every thread and waits for each to load the model; rejects with ModelLoadError if one cannot. */
+  async start(): Promise<void> {
+    const loads: Array<Promise<{ io: ModelIo; loadMs: number }>> = [];
+    for (let i = 0; i < this.size; i++) loads.push(this.spawn());
+    const results = await Promise.all(loads);
+    this.io = results[0].io;
+    this.loadMs = Math.max(...results.map((r) => r.loadMs));
+  }
+
+  private spawn(): Promise<{ io: ModelIo; loadMs: number }> {
+    const thread = new InferenceThread(this.script, this.init);
+    this.threads.push(thread);
+    return new Promise((resolve, reject) => {
+      let loaded = false;
+      thread.worker.on('message', (message: FromThread) => {
+        if (message.type === 'loaded') {
+          loaded = true;
+          resolve({ io: message.io, loadMs: message.loadMs });
+        } else if (message.type === 'load-failed') {
+          reject(new ModelLoadError(message.message));
+        } else {
+          this.settle(thread, message);
+        }
+      });
+      thread.worker.on('error', (error) => {
+        if (!loaded) reject(new ModelLoadError(errorText(error)));
+        else this.lost(thread, error);
+      });
+      thread.worker.on('exit', (code) => {
+        if (!loaded) reject(new ModelLoadError(`The inference thread stopped while loading the model (exit code ${code}).`));
+        else this.lost(thread, new Error(`The inference thread stopped (exit code ${code}).`));
+      });
+    });
+  }
+
+  private settle(thread: InferenceThread, message: FromThread): void {
+    const pending = thread.pending;
+    if (!pending || !('id' in message) || message.id !== pending.id) return;
+    thread.pending = null;
+    thread.busy = false;
+    if (message.type === 'result') pending.calls.resolve({ outputs: message.outputs, ms: message.ms });
+    else if (message.type === 'failed') pending.calls.reject(new Error(message.message));
+    this.onIdle();
+  }
+
+  private lost(thread: InferenceThread, error: Error): void {
+    const index = this.threads.indexOf(thread);
+    if (index < 0) return;
+    this.threads.splice(index, 1);
+    thread.pending?.calls.reject(error);
+    thread.pending = null;
+    if (this.closed) return;
+    this.log.error('inference-thread-lost', { error: 'An inference thread stopped; starting a new one.', cause: errorText(error) });
+    this.spawn().then(() => this.onIdle(), (e) => this.log.error('inference-thread-restart-failed', { error: 'A replacement inference thread could not load the model.', cause: errorText(e) }));
+  }
+
+  get idleCount(): number {
+    let n = 0;
+    for (const t of this.threads) if (!t.busy) n++;
+    return n;
+  }
+
+  get threadCount(): number {
+    return this.threads.length;
+  }
+
+  /** Runs one batch on an idle thread. The feeds' buffers are transferred: the caller must not touch them after. */
+  run(feeds: HostTensor[]): Promise<RunOutput> {
+    const thread = this.threads.find((t) => !t.busy);
+    if (!thread) return Promise.reject(new Error('No idle inference thread.'));
+    thread.busy = true;
+    const id = this.nextId++;
+    return new Promise<RunOutput>((resolve, reject) => {
+      thread.pending = { id, calls: { resolve, reject } };
+      try {
+        thread.worker.postMessage({ type: 'run', id, feeds }, transferList(feeds));
+      } catch (error) {
+        thread.pending = null;
+        thread.busy = false;
+        reject(error as Error);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.threads.map((t) => t.worker.terminate().catch(() => 0)));
+    this.threads.length = 0;
+  }
+}

@@ -1,0 +1,257 @@
+// E2E: the Run step's "Serve locally" in web mode, driven through Debian's Chromium with playwright-core.
+// Opens iris.onnx, starts the real serving runtime from the Run step, sends a request in each protocol from the Try
+// panel (status 200 and the labelled class), watches the log and metrics update, stops it; then a model the runtime
+// cannot load shows the runtime's own reason and turns the Run dot red.
+// Screenshots: test-output/screenshots/20-run-*.png (1280x800; the main ones also at 1920x1080 and in dark mode).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { ensureFixtures } from '../fixtures/make-fixtures';
+import { CHROMIUM, openBrowser, saveFailure, SCREENSHOT_DIR, shoot, shootBoth, shots, type BrowserSession } from './support/browser';
+import { ROOT, startWeb, type RunningWeb } from './support/start-web';
+
+const LABELS = ['setosa', 'versicolor', 'virginica'];
+const PROTOCOLS = ['lesson', 'v1', 'v2', 'v2-binary'] as const;
+const haveChromium = fs.existsSync(CHROMIUM);
+
+describe('web serve locally', { skip: haveChromium ? false : `no Chromium at ${CHROMIUM}` }, () => {
+  let dataDir = '';
+  let models = '';
+  let web: RunningWeb;
+  let browser: BrowserSession;
+  let page: Page;
+
+  before(async () => {
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-e2e-serve-'));
+    const cache = await ensureFixtures();
+    models = path.join(dataDir, 'models');
+    fs.mkdirSync(models);
+    for (const name of ['iris.onnx', 'unknown-domain.onnx']) fs.copyFileSync(path.join(cache, name), path.join(models, name));
+    // Only this test's screenshots are replaced; the workbench test's stay.
+    if (fs.existsSync(SCREENSHOT_DIR)) {
+      for (const file of fs.readdirSync(SCREENSHOT_DIR)) if (/^(2\d-run-|FAILED-serve-)/.test(file)) fs.rmSync(path.join(SCREENSHOT_DIR, file));
+    }
+    browser = await openBrowser();
+    page = browser.page;
+    page.setDefaultTimeout(30_000);
+    web = await startWeb(dataDir);
+    await page.goto(web.url);
+    await page.getByTestId('drop-zone').waitFor({ state: 'visible' });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await web?.stop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    console.log(`screenshots (${shots.length}):\n${shots.map((s) => `  ${path.relative(ROOT, s)}`).join('\n')}`);
+  });
+
+  function step(name: string, fn: () => Promise<void>) {
+    it(name, async () => {
+      try {
+        await fn();
+      } catch (error) {
+        await saveFailure(browser, `serve-${name.replace(/[^a-z0-9]+/gi, '-')}`);
+        if (web) console.error(`server output:\n${web.output()}`);
+        throw error;
+      }
+    });
+  }
+
+  async function openByPath(file: string): Promise<void> {
+    await page.getByTestId('step-model').click();
+    const browse = page.getByTestId('browse-button');
+    if (await browse.isVisible()) await browse.click();
+    else if (await page.getByTestId('open-another').count()) await page.getByTestId('open-another').click();
+    else await page.getByTestId('open-model-button').click();
+    await page.getByTestId('file-browser').waitFor();
+    await page.getByTestId('path-input').fill(file);
+    await page.getByTestId('path-input').press('Enter');
+    await page.getByTestId('io-table').waitFor();
+  }
+
+  const runDot = () => page.getByTestId('step-dot-run').getAttribute('data-status');
+
+  step('without a model, Run explains what it will do', async () => {
+    await page.getByTestId('step-run').click();
+    await page.getByTestId('run-empty').waitFor();
+    assert.equal(await runDot(), 'not-started');
+    await shoot(page, '20-run-no-model');
+  });
+
+  step('opens iris.onnx and the Run step offers to serve it locally', async () => {
+    await openByPath(path.join(models, 'iris.onnx'));
+    await page.getByTestId('step-run').click();
+    await page.getByTestId('run-screen').waitFor();
+    assert.equal(await page.getByTestId('serve-state').getAttribute('data-state'), 'not-running');
+    assert.match(await page.getByTestId('serve-card').innerText(), /later release/);
+    await page.getByTestId('serve-start').waitFor();
+    // The Try panel is prefilled from the model before the server runs, and says what to do.
+    await page.locator('[data-testid="try-body"]').waitFor();
+    await waitForText(page, 'try-body', /"instances"/);
+    assert.equal(await page.getByTestId('try-send').isDisabled(), true);
+    await shootBoth(page, '21-run-idle');
+  });
+
+  step('Start: the server gets ready with a copyable URL and the Run dot turns ready', async () => {
+    await page.getByTestId('serve-start').click();
+    await page.locator('[data-testid="serve-state"][data-state="ready"]').waitFor({ timeout: 60_000 });
+    const url = (await page.getByTestId('serve-url').innerText()).trim();
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(await page.getByTestId('serve-url').getAttribute('href'), url);
+    await page.getByTestId('serve-url-copy').waitFor();
+    await page.locator('[data-testid="step-dot-run"][data-status="ready"]').waitFor();
+    await page.getByTestId('serve-stop').waitFor();
+    // The server really answers at that URL.
+    const health = await fetch(`${url}/readyz`);
+    assert.equal(health.status, 200);
+    await shootBoth(page, '22-run-ready');
+  });
+
+  for (const protocol of PROTOCOLS) {
+    step(`Try (${protocol}): Send answers 200 with a labelled prediction and shows the curl command`, async () => {
+      await page.getByTestId(`try-tab-${protocol}`).click();
+      assert.equal(await page.getByTestId(`try-tab-${protocol}`).getAttribute('aria-selected'), 'true');
+      await waitForText(page, 'try-body', protocol === 'lesson' || protocol === 'v1' ? /"instances"/ : /"datatype": "FP32"/);
+      const url = (await page.getByTestId('serve-url').innerText()).trim();
+      await waitForText(page, 'try-curl', new RegExp(`${url.replace(/[.:/]/g, '\\$&')}/(predict|v1/models/iris:predict|v2/models/iris/infer)`));
+      assert.ok((await page.getByTestId('try-explain').innerText()).length > 40, 'each protocol is explained');
+      await page.getByTestId('try-send').click();
+      const result = page.locator(`[data-testid="try-result"][data-status="200"]`);
+      await result.waitFor();
+      const label = (await page.getByTestId('try-prediction-label').innerText()).trim();
+      assert.ok(LABELS.includes(label), `prediction "${label}" is one of ${LABELS.join(', ')}`);
+      assert.match(await page.getByTestId('try-time').innerText(), /\d/);
+      const curl = await page.getByTestId('try-curl').locator('pre').innerText();
+      if (protocol === 'v2-binary') {
+        assert.match(curl, /^printf '/);
+        assert.match(curl, /Inference-Header-Content-Length: \d+/);
+        await page.getByTestId('try-note').waitFor();
+      } else {
+        assert.match(curl, /^curl -sS -X POST/);
+      }
+      await page.getByTestId('try-panel').scrollIntoViewIfNeeded();
+      await shoot(page, `23-run-try-${protocol}`);
+    });
+  }
+
+  step('an edited body is sent as written: a virginica flower, and a wrong shape gets the server\'s 400', async () => {
+    await page.getByTestId('try-tab-lesson').click();
+    await page.getByTestId('try-body').fill('{"instances": [[6.9, 3.1, 5.8, 2.2]]}');
+    await waitForText(page, 'try-curl', /6\.9,3\.1,5\.8,2\.2/);
+    await page.getByTestId('try-send').click();
+    await page.locator('[data-testid="try-prediction-label"]', { hasText: 'virginica' }).waitFor();
+    await page.getByTestId('try-body').fill('{"instances": [[1, 2]]}');
+    await page.getByTestId('try-send').click();
+    await page.locator('[data-testid="try-result"][data-status="400"]').waitFor();
+    assert.match(await page.getByTestId('try-response').innerText(), /input/i);
+    await page.getByTestId('try-panel').scrollIntoViewIfNeeded();
+    await shoot(page, '24-run-try-bad-request');
+    await page.getByTestId('try-reset').click();
+    await waitForText(page, 'try-body', /"instances": \[\[0\./);
+  });
+
+  step('the log shows the requests live, with levels', async () => {
+    const log = page.getByTestId('log-lines');
+    await page.locator('[data-testid="log-line"][data-event="ready"]').waitFor();
+    await page.locator('[data-testid="log-line"][data-event="request"]', { hasText: 'POST /predict 400' }).waitFor();
+    const before = Number(await log.getAttribute('data-count'));
+    await page.getByTestId('try-tab-v2').click();
+    await page.getByTestId('try-send').click();
+    await eventually('a new log line', async () => Number(await log.getAttribute('data-count')) > before);
+    assert.ok(await page.locator('[data-testid="log-line"].log-info').count() > 3);
+    await page.getByTestId('serve-log').scrollIntoViewIfNeeded();
+    await shoot(page, '25-run-log');
+  });
+
+  step('metrics cards update: requests/s, latency, errors and memory with sparklines', async () => {
+    const metrics = page.getByTestId('serve-metrics');
+    await metrics.scrollIntoViewIfNeeded();
+    // A little traffic between two scrapes, so requests/s is measured.
+    for (let i = 0; i < 4; i++) {
+      await page.getByTestId('try-send').click();
+      await page.locator('[data-testid="try-result"][data-status="200"]').waitFor();
+    }
+    await eventually('three metrics samples', async () => Number(await metrics.getAttribute('data-samples')) >= 3, 20_000);
+    await waitForText(page, 'metric-rps-value', /\d/);
+    assert.match(await page.getByTestId('metric-latency-value').innerText(), /\d/);
+    assert.match(await page.getByTestId('metric-latency-extra').innerText(), /p99 \d/);
+    assert.equal((await page.getByTestId('metric-errors-value').innerText()).trim(), '1', 'the one 400 above');
+    assert.match(await page.getByTestId('metric-memory-value').innerText(), /\d/);
+    assert.ok(Number(await page.getByTestId('spark-memory').getAttribute('data-points')) >= 2);
+    await page.getByTestId('serve-card').scrollIntoViewIfNeeded();
+    await shootBoth(page, '26-run-metrics');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shoot(page, '26-run-metrics-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  step('the server keeps running while other steps are visited, and Run finds it again', async () => {
+    await page.getByTestId('step-test').click();
+    await page.getByTestId('test-screen').waitFor();
+    assert.equal(await runDot(), 'ready');
+    await page.getByTestId('step-run').click();
+    await page.locator('[data-testid="serve-state"][data-state="ready"]').waitFor();
+    await page.locator('[data-testid="log-line"][data-event="ready"]').waitFor();
+  });
+
+  step('Stop: the server shuts down gracefully and the Run dot goes back to not started', async () => {
+    const url = (await page.getByTestId('serve-url').innerText()).trim();
+    await page.getByTestId('serve-stop').click();
+    await page.locator('[data-testid="serve-state"][data-state="stopped"]').waitFor();
+    await page.locator('[data-testid="step-dot-run"][data-status="not-started"]').waitFor();
+    await page.locator('[data-testid="log-line"][data-event="shutdown"]').first().waitFor();
+    assert.match(await page.getByTestId('serve-facts').innerText(), /exit code 0/);
+    await assert.rejects(fetch(`${url}/healthz`), 'nothing listens there any more');
+    assert.equal(await page.getByTestId('try-send').isDisabled(), true);
+    // Stopped, the examples point where `modeldock serve` listens by default, not at the old port.
+    await waitForText(page, 'try-url', /^http:\/\/127\.0\.0\.1:8080\//);
+    await page.getByTestId('serve-start').waitFor();
+    await shoot(page, '27-run-stopped');
+  });
+
+  step('a model the runtime cannot load: the reason in plain words, its log lines, a red Run dot', async () => {
+    await openByPath(path.join(models, 'unknown-domain.onnx'));
+    await page.getByTestId('step-run').click();
+    await page.getByTestId('serve-start').click();
+    const banner = page.getByTestId('serve-error');
+    await banner.waitFor({ timeout: 60_000 });
+    assert.match(await banner.getByTestId('error-title').innerText(), /could not start/);
+    const message = await banner.getByTestId('error-message').innerText();
+    assert.match(message, /before the model was ready: \S+/);
+    assert.doesNotMatch(message, /\n\s+at /);
+    assert.equal(await page.getByTestId('serve-state').getAttribute('data-state'), 'failed');
+    await page.locator('[data-testid="step-dot-run"][data-status="error"]').waitFor();
+    await page.locator('[data-testid="log-line"].log-error').first().waitFor();
+    await shoot(page, '28-run-failed');
+    const errors = browser.consoleLog.filter((line) => line.startsWith('[pageerror]') || (line.startsWith('[error]') && !/Failed to load resource/.test(line)));
+    assert.deepEqual(errors, []);
+  });
+});
+
+/** Polls from the test side (the node tsconfig has no DOM types for in-page functions). */
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function textOf(page: Page, testId: string): Promise<string> {
+  const element = page.getByTestId(testId).first();
+  const tag = await element.evaluate((e) => e.tagName);
+  return tag === 'TEXTAREA' || tag === 'INPUT' ? element.inputValue() : element.innerText();
+}
+
+async function waitForText(page: Page, testId: string, pattern: RegExp): Promise<void> {
+  let last = '';
+  await eventually(`${testId} to match ${pattern}`, async () => pattern.test(last = await textOf(page, testId)))
+    .catch((error: Error) => { throw new Error(`${error.message}; it reads: ${last.slice(0, 300)}`); });
+}
