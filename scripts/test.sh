@@ -13,6 +13,7 @@ step "System packages"
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -f /usr/share/libonnx-testdata/data/node/test_abs/model.onnx ] || missing+=(libonnx-testdata)
+command -v promtool >/dev/null || missing+=(prometheus)   # promtool checks the serving runtime's /metrics
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     echo "installing: ${missing[*]}"
@@ -38,6 +39,7 @@ fi
 
 step "Build"
 node scripts/build.mjs
+export MODELDOCK_BUILT=1   # test files then skip their own build
 
 step "Type check and layer rules"
 npx tsc -p tsconfig.json --noEmit
@@ -47,4 +49,4 @@ node scripts/check-layers.mjs
 step "Tests"
 mkdir -p test-output
 node --import tsx --test --test-concurrency=2 --test-reporter=spec \
-  tests/unit/*.test.ts tests/backend-suite/*.test.ts tests/e2e/*.test.ts
+  tests/unit/*.test.ts tests/backend-suite/*.test.ts tests/serving/*.test.ts tests/e2e/*.test.ts

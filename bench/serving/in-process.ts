@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { percentile } from '../../main/inference/latency-stats';
 import { median } from '../stats';
-import { foreignShare, sampleCpu } from './cpu-share';
+import { foreignShare, sampleCpu, waitForQuiet } from './cpu-share';
 import type { LoopJob, LoopResult } from './in-process-worker';
 
 export interface LoopConfig {
@@ -61,6 +61,7 @@ async function measureOnce(config: LoopConfig, base: Omit<LoopJob, 'batch' | 'th
   const loops = Array.from({ length: config.workers }, () => startLoop({ ...base, batch: config.batch, threads: config.threads }));
   try {
     await Promise.all(loops.map((l) => l.loaded));
+    await waitForQuiet();
     const before = sampleCpu();
     for (const l of loops) l.worker.postMessage('go');
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`in-process loop ${config.name} did not finish`)), (base.seconds + 30) * 1000).unref());

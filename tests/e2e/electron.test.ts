@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ensureBuilt } from '../support/ensure-built';
 
 /**
  * The desktop app end to end through Playwright's Electron driver: the window opens on our app:// page with the
@@ -30,8 +30,7 @@ test('Electron: the window opens with the title and the drop zone', async (t) =>
     t.skip(reason);
     return;
   }
-  const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, build.stderr);
+  ensureBuilt();
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-electron-'));
   t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));

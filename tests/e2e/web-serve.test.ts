@@ -4,7 +4,6 @@
 // cannot load shows the runtime's own reason and turns the Run dot red.
 // Screenshots: test-output/screenshots/20-run-*.png (1280x800; the main ones also at 1920x1080 and in dark mode).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { ensureFixtures } from '../fixtures/make-fixtures';
 import { CHROMIUM, openBrowser, saveFailure, SCREENSHOT_DIR, shoot, shootBoth, shots, type BrowserSession } from './support/browser';
 import { ROOT, startWeb, type RunningWeb } from './support/start-web';
+import { ensureBuilt } from '../support/ensure-built';
 
 const LABELS = ['setosa', 'versicolor', 'virginica'];
 const PROTOCOLS = ['lesson', 'v1', 'v2', 'v2-binary'] as const;
@@ -26,7 +26,7 @@ describe('web serve locally', { skip: haveChromium ? false : `no Chromium at ${C
   let page: Page;
 
   before(async () => {
-    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    ensureBuilt();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-e2e-serve-'));
     const cache = await ensureFixtures();
     models = path.join(dataDir, 'models');

@@ -4,7 +4,6 @@
 // step's status dot through failed and successful runs; checks that the server refuses requests without the token.
 // Screenshots of every screen go to test-output/screenshots/ (1280x800, main ones also at 1920x1080).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
@@ -14,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { ensureFixtures } from '../fixtures/make-fixtures';
 import { CHROMIUM, openBrowser, saveFailure, SCREENSHOT_DIR, shoot, shootBoth, shots, type BrowserSession } from './support/browser';
 import { ROOT, startWeb, type RunningWeb } from './support/start-web';
+import { ensureBuilt } from '../support/ensure-built';
 
 const LABELS = ['setosa', 'versicolor', 'virginica'];
 const haveChromium = fs.existsSync(CHROMIUM);
@@ -27,7 +27,7 @@ describe('web workbench', { skip: haveChromium ? false : `no Chromium at ${CHROM
   let page: Page;
 
   before(async () => {
-    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    ensureBuilt();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-e2e-data-'));
     // The app writes beside the model (fixed ZipMap copy, benchmark results), so work on copies, not the shared cache.
     const cache = await ensureFixtures();

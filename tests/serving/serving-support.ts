@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { encodeModel, floatTensor, tensorInfo, type ModelDef } from '../../main/model/onnx-writer';
 import type { ElementType } from '../../shared/schemas/tensor';
+import { ensureBuilt } from '../support/ensure-built';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const SERVE_SCRIPT = path.join(ROOT, 'dist', 'serving', 'modeldock-serve.js');
@@ -17,8 +18,7 @@ let built = false;
 
 export function buildRuntime(): void {
   if (built) return;
-  const result = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`build failed: ${result.stderr || result.stdout}`);
+  ensureBuilt();
   built = true;
 }
 

@@ -2,14 +2,14 @@
 // and the runtime's exit code returned.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureFixtures } from '../fixtures/make-fixtures';
 import { CLI_SOURCE, ROOT, runCaptured, runProcess } from './cli-support';
+import { ensureBuilt } from '../support/ensure-built';
 
-const RUNTIME = path.join(ROOT, 'dist', 'serving', 'modeldock-serve.js');
 
 interface Served {
   child: ChildProcessWithoutNullStreams;
@@ -46,7 +46,7 @@ describe('modeldock serve', () => {
   const running: Served[] = [];
 
   before(async () => {
-    if (!fs.existsSync(RUNTIME)) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    ensureBuilt();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-serve-cli-'));
     iris = path.join(dir, 'iris.onnx');
     fs.copyFileSync(path.join(await ensureFixtures(), 'iris.onnx'), iris);

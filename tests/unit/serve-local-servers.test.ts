@@ -13,9 +13,8 @@ import { LocalServers } from '../../main/serving/local-servers';
 import { isModelDockError, type ModelDockError } from '../../shared/errors';
 import { TRY_PROTOCOLS } from '../../shared/schemas/serve';
 import { ensureFixtures } from '../fixtures/make-fixtures';
+import { ensureBuilt } from '../support/ensure-built';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const RUNTIME = path.join(ROOT, 'dist', 'serving', 'modeldock-serve.js');
 const LABELS = ['setosa', 'versicolor', 'virginica'];
 const haveCurl = fs.existsSync('/usr/bin/curl');
 
@@ -44,7 +43,7 @@ describe('serve locally with the real runtime', () => {
   let engine: Engine;
 
   before(async () => {
-    if (!fs.existsSync(RUNTIME)) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    ensureBuilt();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-serve-'));
     const fixtures = await ensureFixtures();
     iris = path.join(dir, 'iris.onnx');

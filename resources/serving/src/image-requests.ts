@@ -34,7 +34,13 @@ export function feedsFromForm(parts: FormPart[], model: ModelInfo, maxElements: 
     byInput.set(target, list);
   }
   const feeds: HostTensor[] = [];
-  for (const [name, tensors] of byInput) feeds.push(stackRows(tensors));
+  for (const [name, tensors] of byInput) {
+    const shape = tensors[0].dims.slice(1).join('x');
+    if (tensors.some((t) => t.dims.slice(1).join('x') !== shape)) {
+      throw badRequest(`The images for "${name}" come out at different sizes; give inputs.${name}.width and height in the config, or send images of one size.`);
+    }
+    feeds.push(stackRows(tensors));
+  }
   for (const field of fields) {
     const input = model.inputs.find((i) => i.name === field.name);
     if (!input) throw badRequest(`The form field "${field.name}" is not an input of this model; its inputs are ${names(model.inputs)}.`);

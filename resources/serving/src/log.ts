@@ -33,8 +33,8 @@ export class Logger {
     return RANK[level] >= RANK[this.level];
   }
 
-  log(level: LogLevel, event: string, fields: LogFields = {}): void {
-    if (!this.enabled(level)) return;
+  log(level: LogLevel, event: string, fields: LogFields = {}, always = false): void {
+    if (!always && !this.enabled(level)) return;
     let line: string;
     try {
       line = JSON.stringify({ time: new Date().toISOString(), level, event, ...fields });
@@ -53,6 +53,8 @@ export class Logger {
     }
   }
 
+  /** Lifecycle events (listening, ready, shutdown) that supervisors wait for: written at any log level. */
+  lifecycle(event: string, fields?: LogFields): void { this.log('info', event, fields, true); }
   debug(event: string, fields?: LogFields): void { this.log('debug', event, fields); }
   info(event: string, fields?: LogFields): void { this.log('info', event, fields); }
   warn(event: string, fields?: LogFields): void { this.log('warn', event, fields); }

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     httpServer.listen(options.port, options.host, () => resolve());
   });
   const address = httpServer.address() as AddressInfo;
-  log.info('listening', { host: options.host, port: address.port, version: RUNTIME_VERSION, config: options.source });
+  log.lifecycle('listening', { host: options.host, port: address.port, version: RUNTIME_VERSION, config: options.source });
 
   let shuttingDown = false;
   let exitCode = 0;
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     shuttingDown = true;
     metrics.ready.set(0);
     const startedAt = performance.now();
-    log.info('shutdown', { signal, phase: 'draining', inFlight: server?.active ?? 0, graceSeconds: settings.gracePeriodSeconds });
+    log.lifecycle('shutdown', { signal, phase: 'draining', inFlight: server?.active ?? 0, graceSeconds: settings.gracePeriodSeconds });
     if (!server) {
       void pool.close().finally(() => exit(0));
       return;
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
       clearTimeout(grace);
       s.onIdle = () => {};
       exitCode = drained ? 0 : 1;
-      log.info('shutdown', { signal, phase: 'done', drained, abandoned: s.active, ms: Math.round(performance.now() - startedAt) });
+      log.lifecycle('shutdown', { signal, phase: 'done', drained, abandoned: s.active, ms: Math.round(performance.now() - startedAt) });
       if (!drained) {
         // An inference thread is still inside ONNX Runtime, and a normal exit would tear its environment down under
         // it (onnxruntime-node then aborts with a C++ error). End the way the orchestrator would have: SIGKILL.
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
   }
   server.ready = true;
   metrics.ready.set(1);
-  log.info('ready', {
+  log.lifecycle('ready', {
     loadMs: Math.round(loadMs),
     warmupMs: Math.round(warmupMs),
     model: model.name,

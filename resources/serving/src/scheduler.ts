@@ -1,7 +1,8 @@
-import { allocateValues, type HostTensor, type TensorValues } from '../../../main/inference/host-tensor';
+import type { HostTensor, TensorValues } from '../../../main/inference/host-tensor';
 import type { Deadline } from './deadline';
 import { HttpError } from './http-error';
 import type { ServerMetrics } from './server-metrics';
+import { stackRows } from './tensor-stack';
 import type { RunOutput, WorkerPool } from './worker-pool';
 
 /**
@@ -180,18 +181,7 @@ function stackKey(feeds: HostTensor[]): string {
 }
 
 function stackFeeds(requests: HostTensor[][], rows: number): HostTensor[] {
-  return requests[0].map((first, i) => {
-    const parts = requests.map((r) => r[i]);
-    const count = parts.reduce((n, t) => n + t.data.length, 0);
-    const data = allocateValues(first.elementType, count);
-    let offset = 0;
-    for (const part of parts) {
-      if (Array.isArray(data)) for (let k = 0; k < part.data.length; k++) data[offset + k] = (part.data as string[])[k];
-      else (data as Float32Array).set(part.data as Float32Array, offset);
-      offset += part.data.length;
-    }
-    return { name: first.name, elementType: first.elementType, dims: [rows, ...first.dims.slice(1)], data };
-  });
+  return requests[0].map((_, i) => ({ ...stackRows(requests.map((r) => r[i])), dims: [rows, ...requests[0][i].dims.slice(1)] }));
 }
 
 /** Rows [start, start+count) of a tensor whose first axis has `total` rows: a view, or a copy when it must travel. */
