@@ -296,7 +296,7 @@ test('image models: multipart and raw PNG/JPEG bodies are decoded and preprocess
   const server = await startServer(t, { args: ['--config', configPath] });
 
   const red = pngOf(48, 40, (x) => [200, x * 4, 30]);
-  const blue = pngOf(32, 32, (x, y) => [10, y * 5, 220]);
+  const blue = pngOf(32, 32, (_x, y) => [10, y * 5, 220]);
   const jpg = Buffer.from(jpeg.encode({ width: 32, height: 32, data: Buffer.from(new Uint8Array(32 * 32 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 7) % 256))) }, 95).data);
 
   // The reference: the same decode + preprocessing in process, then ONNX Runtime directly.
