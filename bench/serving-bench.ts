@@ -1,10 +1,12 @@
-// `npm run bench:serving [-- --quick] [-- --profile]`: the serving figures issue 3 asks for, side by side in one run.
+// `npm run bench:serving [-- --quick]`: the serving figures issue 3 asks for, side by side in one run.
 // Models: the iris-size MLP (tests/fixtures iris.onnx) and a CNN at 1x3x224x224 tuned to ~5 ms per image here.
 // Columns: in-process session.run (the limit), a bare node:http echo server (the transport limit), the ModelDock
 // runtime (dist/serving/modeldock-serve.js) with batching on and off, and the lesson's Flask app under gunicorn -w 2.
 // Load: wrk on 127.0.0.1 at concurrency 1, 16 and 64, median of 3 x 5 s runs (--quick: 1 x 2 s). Tables go to
-// stdout, progress to stderr, everything to test-output/serving-bench.json. --profile adds a CPU profile of the
-// runtime under load (where its time goes). Every server is stopped by pid in finally blocks and on SIGINT.
+// stdout, progress to stderr, everything to test-output/serving-bench.json.
+// Options: --profile (or --profile-only) adds a CPU profile of the runtime's main thread under load; --only iris|cnn
+// runs one model's rows; --runtime FILE benchmarks another build of the runtime (an A/B of a change).
+// Every server is stopped by pid in finally blocks and on SIGINT; every loop is bounded by count and time.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,9 +25,23 @@ import {
   checkTargets, COLUMNS, inProcessTable, modelTable, targetsTable, type BenchResults, type CellResult,
 } from './serving/results';
 import {
-  flaskMissing, repoRoot, runtimeScript, startEchoServer, startFlask, startRuntime, trainFlaskModel, type RunningServer,
+  defaultRuntimeScript, flaskMissing, repoRoot, startEchoServer, startFlask, startRuntime, trainFlaskModel, type RunningServer,
 } from './serving/servers';
 import { measureCell, writeWrkScript, type Payload } from './serving/wrk';
+
+interface Options {
+  quick: boolean;
+  profile: boolean;
+  profileOnly: boolean;
+  /** Only this model's rows (iris or cnn), for a focused comparison. */
+  only: 'iris' | 'cnn' | null;
+  runtimeScript: string;
+}
+
+function argValue(name: string): string | null {
+  const at = process.argv.indexOf(name);
+  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1] : null;
+}
 
 const IRIS_NAME = 'iris';
 const CNN_NAME = 'cnn';
@@ -40,10 +56,10 @@ function progress(line: string): void {
   process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
 }
 
-/** JSON body of an answer; V2 binary answers carry their JSON header first (Inference-Header-Content-Length). */
-function answerJson(body: Buffer, headerLength?: number): Record<string, unknown> | null {
+/** JSON body of an answer (the benchmark asks for JSON outputs, also on the V2 binary route). */
+function answerJson(body: Buffer): Record<string, unknown> | null {
   try {
-    return JSON.parse(body.subarray(0, headerLength ?? body.length).toString()) as Record<string, unknown>;
+    return JSON.parse(body.toString()) as Record<string, unknown>;
   } catch {
     return null;
   }
@@ -136,9 +152,19 @@ async function withServer<T>(start: () => Promise<RunningServer>, use: (server: 
   }
 }
 
-async function run(results: BenchResults, workDir: string, options: { profile: boolean }): Promise<void> {
+async function run(results: BenchResults, workDir: string, options: Options): Promise<void> {
+  const runtimeScript = options.runtimeScript;
+  const wants = (model: 'iris' | 'cnn') => options.only === null || options.only === model;
   const { repeats } = results.settings;
   const cpus = os.availableParallelism();
+  if (options.profileOnly) {
+    const cnn = await ensureCnnModel(cpus, progress);
+    const irisPath = path.join(await ensureFixtures(), 'iris.onnx');
+    results.models = { iris: { path: irisPath }, cnn: { path: cnn.modelPath, width: cnn.width, singleRunMs: cnn.singleRunMs, threads: cnn.threads } };
+    if (!fs.existsSync(runtimeScript)) throw new Error(`${runtimeScript} does not exist; run node scripts/build.mjs`);
+    await runProfile(results, workDir, irisPath, cnn.modelPath, runtimeScript);
+    return;
+  }
 
   progress('models: iris fixture, CNN tuned to ~5 ms');
   const irisPath = path.join(await ensureFixtures(), 'iris.onnx');
@@ -147,14 +173,19 @@ async function run(results: BenchResults, workDir: string, options: { profile: b
   progress(`  CNN: width ${cnn.width}, ${cnn.singleRunMs.toFixed(2)} ms per image with ${cnn.threads} threads (${cnn.modelPath})`);
 
   progress('in-process session.run');
-  const loopSeconds = results.settings.quick ? 1 : 2;
-  results.inProcess.iris = await measureInProcess({
-    modelPath: irisPath, inputName: IRIS_INPUT, rowDims: [4], row: Float32Array.from(IRIS_ROW), threads: cpus, cpus, concurrencies: CONCURRENCIES, repeats, seconds: loopSeconds,
-  });
-  results.inProcess.cnn = await measureInProcess({
-    modelPath: cnn.modelPath, inputName: CNN_INPUT, rowDims: CNN_DIMS.slice(1), row: cnnTensor(), threads: cpus, cpus, concurrencies: CONCURRENCIES, repeats, seconds: loopSeconds,
-  });
-  progress(`  iris ${Math.round(results.inProcess.iris.limitByConcurrency[1].itemsPerSecond)} runs/s sequential; CNN ${results.inProcess.cnn.limitByConcurrency[1].itemsPerSecond.toFixed(0)} runs/s sequential`);
+  const loopSeconds = results.settings.quick ? 1 : 1.5;
+  if (wants('iris')) {
+    results.inProcess.iris = await measureInProcess({
+      modelPath: irisPath, inputName: IRIS_INPUT, rowDims: [4], row: Float32Array.from(IRIS_ROW), threads: cpus, cpus, concurrencies: CONCURRENCIES, repeats, seconds: loopSeconds,
+    });
+    progress(`  iris: ${Math.round(results.inProcess.iris.limitByConcurrency[1].itemsPerSecond)} runs/s sequential`);
+  }
+  if (wants('cnn')) {
+    results.inProcess.cnn = await measureInProcess({
+      modelPath: cnn.modelPath, inputName: CNN_INPUT, rowDims: CNN_DIMS.slice(1), row: cnnTensor(), threads: cpus, cpus, concurrencies: CONCURRENCIES, repeats, seconds: loopSeconds,
+    });
+    progress(`  CNN: ${results.inProcess.cnn.limitByConcurrency[1].itemsPerSecond.toFixed(0)} runs/s sequential`);
+  }
 
   const irisPredict = irisPredictPayload();
   const cnnBinary = cnnV2BinaryPayload(CNN_NAME);
@@ -162,12 +193,14 @@ async function run(results: BenchResults, workDir: string, options: { profile: b
   progress('echo server (node:http)');
   await withServer(startEchoServer, async (echo) => {
     const any = () => true;
-    await measureColumn(results, echo, 'iris', COLUMNS.echo, [{ payload: irisPredict, check: any }], workDir);
-    await measureColumn(results, echo, 'cnn', COLUMNS.echo, [{ payload: cnnBinary, check: any }], workDir);
+    if (wants('iris')) await measureColumn(results, echo, 'iris', COLUMNS.echo, [{ payload: irisPredict, check: any }], workDir);
+    if (wants('cnn')) await measureColumn(results, echo, 'cnn', COLUMNS.echo, [{ payload: cnnBinary, check: any }], workDir);
   });
 
-  const missing = await flaskMissing();
-  if (missing) {
+  const missing = wants('iris') ? await flaskMissing() : null;
+  if (!wants('iris')) {
+    // The Flask app serves iris only.
+  } else if (missing) {
     results.notes.push(`Flask column skipped: install with \`${missing}\``);
     progress(`Flask column skipped; to run it: ${missing}`);
     for (const c of CONCURRENCIES) results.cells.push({ model: 'iris', column: COLUMNS.flask, payload: irisPredict.label, concurrency: c, cell: null, skipped: 'python3-flask/gunicorn missing' });
@@ -197,30 +230,40 @@ async function run(results: BenchResults, workDir: string, options: { profile: b
     { payload: cnnV2JsonPayload(CNN_NAME), check: v2OutputOk(10) },
   ];
   for (const [column, env] of [[COLUMNS.batched, {}], [COLUMNS.unbatched, { MODELDOCK_MAX_BATCH_SIZE: '1' }]] as const) {
-    progress(`${column}: iris`);
-    await withServer(() => startRuntime({ name: `iris-${column}`, config: irisConfig(irisPath), env, workDir }), async (server) => {
-      if (column === COLUMNS.batched) await measureRss(results, server);
-      await measureColumn(results, server, 'iris', column, irisPayloads, workDir);
-      results.notes.push(`${column}, iris: RSS ${rssMB(server.pid).toFixed(1)} MB after all its wrk runs`);
-    });
-    progress(`${column}: CNN`);
-    await withServer(() => startRuntime({ name: `cnn-${column}`, config: cnnConfig(cnn.modelPath), env, workDir }), async (server) => {
-      await measureColumn(results, server, 'cnn', column, cnnPayloads, workDir);
-      results.notes.push(`${column}, CNN: RSS ${rssMB(server.pid).toFixed(1)} MB after all its wrk runs`);
-    });
+    if (wants('iris')) {
+      progress(`${column}: iris`);
+      await withServer(() => startRuntime({ name: `iris-${column}`, config: irisConfig(irisPath), env, workDir, script: runtimeScript }), async (server) => {
+        if (column === COLUMNS.batched) await measureRss(results, server);
+        await measureColumn(results, server, 'iris', column, irisPayloads, workDir);
+        results.notes.push(`${column}, iris: RSS ${rssMB(server.pid).toFixed(1)} MB after all its wrk runs`);
+      });
+    }
+    if (wants('cnn')) {
+      progress(`${column}: CNN`);
+      await withServer(() => startRuntime({ name: `cnn-${column}`, config: cnnConfig(cnn.modelPath), env, workDir, script: runtimeScript }), async (server) => {
+        await measureColumn(results, server, 'cnn', column, cnnPayloads, workDir);
+        results.notes.push(`${column}, CNN: RSS ${rssMB(server.pid).toFixed(1)} MB after all its wrk runs`);
+      });
+    }
   }
 
-  if (options.profile) {
-    progress('profile: the runtime under load with --cpu-prof');
-    results.profile = await profileRuntime({
-      workDir, progress,
-      cases: [
-        { name: 'iris /predict c=16', config: irisConfig(irisPath), payload: irisPredict, concurrency: 16 },
-        { name: 'CNN V2 binary c=16', config: cnnConfig(cnn.modelPath), payload: cnnBinary, concurrency: 16 },
-        { name: 'CNN JPEG c=16', config: cnnConfig(cnn.modelPath), payload: cnnImagePayload(imageRoute(CNN_NAME)), concurrency: 16 },
-      ],
-    });
-  }
+  if (options.profile) await runProfile(results, workDir, irisPath, cnn.modelPath, runtimeScript);
+}
+
+async function runProfile(results: BenchResults, workDir: string, irisPath: string, cnnPath: string, script: string): Promise<void> {
+  progress('profile: the runtime\'s main thread under load (V8 sampling profiler over the inspector)');
+  const cnnBinary = cnnV2BinaryPayload(CNN_NAME);
+  results.profile = await profileRuntime({
+    workDir, progress, script,
+    cases: [
+      { name: 'iris /predict, c=16', config: irisConfig(irisPath), payload: irisPredictPayload(), concurrency: 16 },
+      { name: 'iris /predict, c=16, MODELDOCK_LOG_LEVEL=warn (no request log)', config: irisConfig(irisPath), payload: irisPredictPayload(), concurrency: 16, env: { MODELDOCK_LOG_LEVEL: 'warn' } },
+      { name: 'CNN V2 binary, c=16', config: cnnConfig(cnnPath), payload: cnnBinary, concurrency: 16 },
+      { name: 'CNN V2 binary, c=16, batching off', config: cnnConfig(cnnPath), payload: cnnBinary, concurrency: 16, env: { MODELDOCK_MAX_BATCH_SIZE: '1' } },
+      { name: 'CNN JPEG, c=16', config: cnnConfig(cnnPath), payload: cnnImagePayload(imageRoute(CNN_NAME)), concurrency: 16 },
+      { name: 'CNN V2 JSON, c=16', config: cnnConfig(cnnPath), payload: cnnV2JsonPayload(CNN_NAME), concurrency: 16 },
+    ],
+  });
 }
 
 function printReport(results: BenchResults): void {
@@ -261,7 +304,19 @@ function printReport(results: BenchResults): void {
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
-  const profile = process.argv.includes('--profile');
+  const profileOnly = process.argv.includes('--profile-only');
+  const onlyArg = argValue('--only');
+  if (onlyArg !== null && onlyArg !== 'iris' && onlyArg !== 'cnn') {
+    console.error(`--only takes iris or cnn, not "${onlyArg}"`);
+    process.exit(2);
+  }
+  const options: Options = {
+    quick,
+    profileOnly,
+    profile: profileOnly || process.argv.includes('--profile'),
+    only: onlyArg,
+    runtimeScript: path.resolve(argValue('--runtime') ?? defaultRuntimeScript),
+  };
   const wrkVersion = await runToEnd('wrk', ['--version'], 10_000).catch(() => null);
   if (!wrkVersion || !/wrk/.test(wrkVersion.stdout + wrkVersion.stderr)) {
     console.error('wrk is not installed: apt-get install -y wrk');
@@ -282,7 +337,7 @@ async function main(): Promise<void> {
   const workDir = fs.mkdtempSync(path.join(benchCacheDir(), 'run-'));
   let failure: unknown = null;
   try {
-    await run(results, workDir, { profile });
+    await run(results, workDir, options);
   } catch (error) {
     failure = error;
     results.notes.push(`run stopped early: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
@@ -294,7 +349,7 @@ async function main(): Promise<void> {
   results.targets = checkTargets(results, irisPredictPayload().label, [cnnV2BinaryPayload(CNN_NAME).label, cnnImagePayload(imageRoute(CNN_NAME)).label]);
   const outDir = path.join(repoRoot, 'test-output');
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'serving-bench.json'), `${JSON.stringify(results, (key, value) => (key === 'latenciesMs' ? undefined : value), 2)}\n`);
+  fs.writeFileSync(path.join(outDir, profileOnly ? 'serving-bench-profile.json' : 'serving-bench.json'), `${JSON.stringify(results, (key, value) => (key === 'latenciesMs' ? undefined : value), 2)}\n`);
   printReport(results);
   if (failure) {
     console.error(failure instanceof Error ? failure.stack ?? failure.message : failure);

@@ -57,24 +57,30 @@ export function foreignShare(before: CpuSample, after: CpuSample): number {
 }
 
 let quietBudgetMs = 0;
+let lastShare = 1;
 
 /** How long, in all, waitForQuiet may spend over the whole run (keeps the run's length bounded). */
 export function setQuietBudget(ms: number): void {
   quietBudgetMs = ms;
 }
 
+/** The share seen by the latest measurement, so the next one only waits when the machine was busy. */
+export function noteShare(share: number): void {
+  lastShare = share;
+}
+
 /**
- * Waits (1 s probes, bounded by the run's remaining budget) until other processes use less than `threshold` of
- * the machine; returns the last share seen.
+ * When the latest measurement saw other load, waits (1 s probes, bounded by the run's remaining budget) until
+ * other processes use less than `threshold` of the machine; returns the last share seen.
  */
 export async function waitForQuiet(threshold = 0.15, maxProbes = 4): Promise<number> {
-  let share = 0;
-  for (let i = 0; i < maxProbes && quietBudgetMs > 0; i++) {
+  let share = lastShare;
+  for (let i = 0; i < maxProbes && share >= threshold && quietBudgetMs > 0; i++) {
     const before = sampleCpu();
     await new Promise((resolve) => setTimeout(resolve, 1000));
     quietBudgetMs -= 1000;
     share = foreignShare(before, sampleCpu());
-    if (share < threshold) break;
   }
+  lastShare = share;
   return share;
 }

@@ -13,6 +13,8 @@ export interface LoopJob {
   row: Float32Array;
   batch: number;
   threads: number;
+  /** ONNX Runtime's intra-op spin-waiting (its default is on; the runtime turns it off). */
+  spin: boolean;
   seconds: number;
   maxRuns: number;
 }
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
   ort.env.logLevel = 'error';
   const session = await ort.InferenceSession.create(job.modelPath, {
     intraOpNumThreads: job.threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: job.spin ? '1' : '0' } } },
   });
   const data = new Float32Array(job.row.length * job.batch);
   for (let b = 0; b < job.batch; b++) data.set(job.row, b * job.row.length);

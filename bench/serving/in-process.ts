@@ -3,13 +3,14 @@
  *   sequential      one session with the runtime's thread budget, batch 1, back to back (the concurrency-1 limit)
  *   parallel        one 1-thread session per CPU, batch 1, all at once
  *   batch N         one session with the thread budget, N rows per run (what dynamic batching can reach)
+ *   no spin         as sequential with ONNX Runtime's spin-waiting off (the runtime's setting), for comparison only
  * For concurrency N the limit is the best of these that a server with N requests in flight could use.
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { percentile } from '../../main/inference/latency-stats';
 import { median } from '../stats';
-import { foreignShare, sampleCpu, waitForQuiet } from './cpu-share';
+import { foreignShare, noteShare, sampleCpu, waitForQuiet } from './cpu-share';
 import type { LoopJob, LoopResult } from './in-process-worker';
 
 export interface LoopConfig {
@@ -17,6 +18,9 @@ export interface LoopConfig {
   workers: number;
   threads: number;
   batch: number;
+  spin: boolean;
+  /** Shown for comparison, never taken as the limit. */
+  infoOnly?: boolean;
 }
 
 export interface LoopMeasure extends LoopConfig {
@@ -57,8 +61,8 @@ function startLoop(job: LoopJob): { worker: Worker; loaded: Promise<void>; done:
   return { worker, loaded, done };
 }
 
-async function measureOnce(config: LoopConfig, base: Omit<LoopJob, 'batch' | 'threads'>): Promise<LoopMeasure> {
-  const loops = Array.from({ length: config.workers }, () => startLoop({ ...base, batch: config.batch, threads: config.threads }));
+async function measureOnce(config: LoopConfig, base: Omit<LoopJob, 'batch' | 'threads' | 'spin'>): Promise<LoopMeasure> {
+  const loops = Array.from({ length: config.workers }, () => startLoop({ ...base, batch: config.batch, threads: config.threads, spin: config.spin }));
   try {
     await Promise.all(loops.map((l) => l.loaded));
     await waitForQuiet();
@@ -67,6 +71,7 @@ async function measureOnce(config: LoopConfig, base: Omit<LoopJob, 'batch' | 'th
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`in-process loop ${config.name} did not finish`)), (base.seconds + 30) * 1000).unref());
     const results = await Promise.race([Promise.all(loops.map((l) => l.done)), timeout]);
     const foreignCpu = foreignShare(before, sampleCpu());
+    noteShare(foreignCpu);
     const seconds = Math.max(...results.map((r) => r.seconds));
     const latencies = results.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
     return {
@@ -86,9 +91,10 @@ export async function measureInProcess(options: {
   modelPath: string; inputName: string; rowDims: number[]; row: Float32Array; threads: number; cpus: number;
   concurrencies: number[]; repeats: number; seconds: number;
 }): Promise<InProcessResult> {
-  const configs: LoopConfig[] = [{ name: 'sequential', workers: 1, threads: options.threads, batch: 1 }];
-  if (options.cpus > 1) configs.push({ name: `parallel ${options.cpus}x1 thread`, workers: options.cpus, threads: 1, batch: 1 });
-  for (const c of options.concurrencies) if (c > 1) configs.push({ name: `batch ${c}`, workers: 1, threads: options.threads, batch: c });
+  const configs: LoopConfig[] = [{ name: 'sequential', workers: 1, threads: options.threads, batch: 1, spin: true }];
+  if (options.cpus > 1) configs.push({ name: `parallel ${options.cpus}x1 thread`, workers: options.cpus, threads: 1, batch: 1, spin: true });
+  for (const c of options.concurrencies) if (c > 1) configs.push({ name: `batch ${c}`, workers: 1, threads: options.threads, batch: c, spin: true });
+  configs.push({ name: 'sequential, spin-wait off', workers: 1, threads: options.threads, batch: 1, spin: false, infoOnly: true });
   const base = { modelPath: options.modelPath, inputName: options.inputName, rowDims: options.rowDims, row: options.row, seconds: options.seconds, maxRuns: 2_000_000 };
   const measured: LoopMeasure[] = [];
   for (const config of configs) {
@@ -104,7 +110,7 @@ export async function measureInProcess(options: {
   }
   const limitByConcurrency: InProcessResult['limitByConcurrency'] = {};
   for (const c of options.concurrencies) {
-    const usable = measured.filter((m) => (c === 1 ? m.name === 'sequential' : m.batch === 1 || m.batch === c));
+    const usable = measured.filter((m) => !m.infoOnly && (c === 1 ? m.name === 'sequential' : m.batch === 1 || m.batch === c));
     const best = usable.reduce((a, b) => (b.itemsPerSecond > a.itemsPerSecond ? b : a));
     limitByConcurrency[c] = { itemsPerSecond: best.itemsPerSecond, config: best.name, p50Ms: best.p50Ms, p99Ms: best.p99Ms };
   }

@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import WebSocket from 'ws';
 import type { RuntimeConfigInput } from '../../shared/schemas/serving';
+import { waitForQuiet } from './cpu-share';
 import { request } from './http-client';
 import { startRuntime } from './servers';
 import { runWrk, writeWrkScript, type Payload } from './wrk';
@@ -36,6 +37,8 @@ export interface ProfileSummary {
   inferenceBusy: number | null;
   meanBatch: number | null;
   meanQueueMs: number | null;
+  /** Share of the machine other processes used during the run. */
+  foreignCpu: number;
   layers: Array<{ layer: string; percent: number }>;
   top: Array<{ fn: string; where: string; percent: number }>;
 }
@@ -79,7 +82,7 @@ function runtimeShares(before: MetricSums, after: MetricSums, seconds: number): 
   };
 }
 
-function summarise(profile: CpuProfile, name: string, rps: number, p50Ms: number, shares: ReturnType<typeof runtimeShares>): ProfileSummary {
+function summarise(profile: CpuProfile, name: string, rps: number, p50Ms: number, foreignCpu: number, shares: ReturnType<typeof runtimeShares>): ProfileSummary {
   const total = profile.nodes.reduce((s, n) => s + (n.hitCount ?? 0), 0) || 1;
   const byLayer = new Map<string, number>();
   const byFn = new Map<string, { fn: string; where: string; hits: number }>();
@@ -96,7 +99,7 @@ function summarise(profile: CpuProfile, name: string, rps: number, p50Ms: number
   }
   const pct = (h: number) => Math.round((h / total) * 1000) / 10;
   return {
-    name, rps, p50Ms, ...shares,
+    name, rps, p50Ms, foreignCpu, ...shares,
     layers: [...byLayer.entries()].sort((a, b) => b[1] - a[1]).map(([layer, h]) => ({ layer, percent: pct(h) })),
     top: [...byFn.values()].filter((e) => e.fn !== '(idle)').sort((a, b) => b.hits - a.hits).slice(0, 12).map((e) => ({ fn: e.fn, where: e.where, percent: pct(e.hits) })),
   };
@@ -130,10 +133,10 @@ async function inspector(url: string): Promise<{ call: (method: string, params?:
   return { call, close: () => socket.close() };
 }
 
-export async function profileRuntime(options: { workDir: string; cases: ProfileCase[]; progress: (line: string) => void; seconds?: number }): Promise<ProfileSummary[]> {
+export async function profileRuntime(options: { workDir: string; script: string; cases: ProfileCase[]; progress: (line: string) => void; seconds?: number }): Promise<ProfileSummary[]> {
   const summaries: ProfileSummary[] = [];
   for (const [index, c] of options.cases.entries()) {
-    const server = await startRuntime({ name: `profile-${index}`, config: c.config, env: c.env ?? {}, workDir: options.workDir, nodeFlags: ['--inspect=127.0.0.1:0'] });
+    const server = await startRuntime({ name: `profile-${index}`, config: c.config, env: c.env ?? {}, workDir: options.workDir, script: options.script, nodeFlags: ['--inspect=127.0.0.1:0'] });
     try {
       const url = /ws:\/\/127\.0\.0\.1:\d+\/[\w-]+/.exec(server.tail())?.[0];
       if (!url) throw new Error('the runtime did not print its inspector address');
@@ -144,13 +147,14 @@ export async function profileRuntime(options: { workDir: string; cases: ProfileC
         await client.call('Profiler.start');
         const script = writeWrkScript(options.workDir, c.payload, `profile-${index}`);
         const seconds = options.seconds ?? 5;
+        await waitForQuiet();
         const before = await scrapeSums(server.baseUrl);
         const result = await runWrk(`${server.baseUrl}${c.payload.path}`, script, c.concurrency, seconds);
         const { profile } = await client.call('Profiler.stop') as unknown as { profile: CpuProfile };
         const after = await scrapeSums(server.baseUrl);
-        const summary = summarise(profile, c.name, result.rps, result.p50Ms, runtimeShares(before, after, seconds));
+        const summary = summarise(profile, c.name, result.rps, result.p50Ms, result.foreignCpu, runtimeShares(before, after, seconds));
         summaries.push(summary);
-        options.progress(`  ${c.name}: ${Math.round(result.rps)} req/s under the profiler; inference busy ${pct(summary.inferenceBusy)}, mean batch ${summary.meanBatch?.toFixed(1) ?? '?'}; main thread: ${summary.layers.slice(0, 6).map((l) => `${l.layer} ${l.percent}%`).join(', ')}`);
+        options.progress(`  ${c.name}: ${Math.round(result.rps)} req/s under the profiler (other load ${pct(summary.foreignCpu)}); inference busy ${pct(summary.inferenceBusy)}, mean batch ${summary.meanBatch?.toFixed(1) ?? '?'}; main thread: ${summary.layers.slice(0, 6).map((l) => `${l.layer} ${l.percent}%`).join(', ')}`);
       } finally {
         client.close();
       }
@@ -170,7 +174,7 @@ function pct(share: number | null): string {
 export function profileTable(summaries: ProfileSummary[]): string {
   const lines: string[] = [];
   for (const s of summaries) {
-    lines.push(`${s.name}: ${Math.round(s.rps)} req/s under the profiler; inference threads busy ${pct(s.inferenceBusy)} of the time, mean batch ${s.meanBatch?.toFixed(1) ?? '?'} rows, mean queue wait ${s.meanQueueMs?.toFixed(2) ?? '?'} ms`, '');
+    lines.push(`${s.name}: ${Math.round(s.rps)} req/s under the profiler (other processes: ${pct(s.foreignCpu)} of the machine); inference threads busy ${pct(s.inferenceBusy)} of the time, mean batch ${s.meanBatch?.toFixed(1) ?? '?'} rows, mean queue wait ${s.meanQueueMs?.toFixed(2) ?? '?'} ms`, '');
     lines.push('| main-thread layer | % of samples |', '| --- | --- |');
     for (const l of s.layers) lines.push(`| ${l.layer} | ${l.percent} |`);
     lines.push('', '| top function (self time) | where | % |', '| --- | --- | --- |');

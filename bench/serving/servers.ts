@@ -11,7 +11,7 @@ import { isRunning, runToEnd, startChild, stopChild } from './children';
 import { freePort, waitForHttp } from './http-client';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
-export const runtimeScript = path.join(repoRoot, 'dist', 'serving', 'modeldock-serve.js');
+export const defaultRuntimeScript = path.join(repoRoot, 'dist', 'serving', 'modeldock-serve.js');
 
 export interface RunningServer {
   name: string;
@@ -76,16 +76,19 @@ export interface RuntimeLaunch {
   config: RuntimeConfigInput;
   env: Record<string, string>;
   workDir: string;
-  /** Extra node flags, e.g. --cpu-prof for the profile pass. */
+  /** Extra node flags, e.g. --inspect for the profile pass. */
   nodeFlags?: string[];
+  /** The runtime to start (default dist/serving/modeldock-serve.js); another build can be compared with --runtime. */
+  script?: string;
 }
 
 export async function startRuntime(launch: RuntimeLaunch): Promise<RunningServer & { readyInfo: Record<string, unknown> }> {
   const configPath = path.join(launch.workDir, `${launch.name.replace(/\W+/g, '-')}.config.json`);
   fs.writeFileSync(configPath, JSON.stringify(launch.config, null, 2));
-  const child = startChild(process.execPath, [...(launch.nodeFlags ?? []), runtimeScript, '--config', configPath, '--port', '0', '--host', '127.0.0.1'], {
+  const child = startChild(process.execPath, [...(launch.nodeFlags ?? []), launch.script ?? defaultRuntimeScript, '--config', configPath, '--port', '0', '--host', '127.0.0.1'], {
     cwd: launch.workDir,
-    env: { ...process.env, ...launch.env },
+    // A runtime copied elsewhere (an A/B build) still finds onnxruntime-node in this repo.
+    env: { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules'), ...launch.env },
   });
   const stderrTail = tailOf(child.stderr);
   let port = 0;

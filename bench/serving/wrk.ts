@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { median } from '../stats';
 import { runToEnd } from './children';
-import { foreignShare, sampleCpu, waitForQuiet } from './cpu-share';
+import { foreignShare, noteShare, sampleCpu, waitForQuiet } from './cpu-share';
 
 export interface Payload {
   /** Short id used in tables and JSON, e.g. "iris /predict JSON". */
@@ -72,6 +72,7 @@ export async function runWrk(url: string, script: string, connections: number, s
   const before = sampleCpu();
   const result = await runToEnd('wrk', args, (seconds + 20) * 1000);
   const foreignCpu = foreignShare(before, sampleCpu());
+  noteShare(foreignCpu);
   const line = result.stdout.split('\n').find((l) => l.startsWith(RESULT_TAG));
   if (!line) throw new Error(`wrk gave no summary (exit ${result.code}${result.timedOut ? ', timed out' : ''}): ${(result.stderr || result.stdout).trim().slice(0, 300)}`);
   const s = JSON.parse(line.slice(RESULT_TAG.length)) as WrkSummary;
