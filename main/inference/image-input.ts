@@ -121,29 +121,29 @@ export function imageToTensor(image: DecodedImage, input: IoMeta, settings?: Ima
   const order = p.channels === 1 ? 'GRAY' : s.colorOrder === 'GRAY' ? 'RGB' : s.colorOrder;
   const mean = perChannel(s.mean, p.channels, 'mean', input.name);
   const std = perChannel(s.std, p.channels, 'std', input.name);
-  const pixels = resizeBilinear(image, p.width, p.height, s.resize);
   const { width: w, height: h, channels: c } = p;
+  // Already the target size: bilinear sampling would return every pixel unchanged, so use them as they are.
+  const pixels: Float32Array | Uint8Array = image.width === w && image.height === h ? checkedPixels(image) : resizeBilinear(image, w, h, s.resize);
   const out = allocateValues(type, w * h * c);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const src = (y * w + x) * 4;
-      const r = pixels[src];
-      const g = pixels[src + 1];
-      const b = pixels[src + 2];
-      for (let ch = 0; ch < c; ch++) {
-        // ITU-R BT.601 luma for gray, the weights most vision libraries use.
-        const raw = order === 'GRAY' ? 0.299 * r + 0.587 * g + 0.114 * b : order === 'BGR' ? [b, g, r][ch] : [r, g, b][ch];
-        const at = p.layout === 'NCHW' ? ch * h * w + y * w + x : (y * w + x) * c + ch;
-        if (isFloat) {
-          let v = raw * s.scale;
-          if (mean) v -= mean[ch];
-          if (std) v /= std[ch];
-          if (type === 'float16') (out as Uint16Array)[at] = numberToFloat16Bits(v);
-          else (out as Float32Array)[at] = v;
-        } else {
-          (out as Uint8Array)[at] = Math.max(0, Math.min(255, Math.round(raw)));
-        }
-      }
+  const n = w * h;
+  // NCHW: one plane per channel; NHWC: channels interleaved per pixel.
+  const channelStep = p.layout === 'NCHW' ? n : 1;
+  const pixelStep = p.layout === 'NCHW' ? 1 : c;
+  const kind = type === 'uint8' ? 'uint8' : type === 'float16' ? 'float16' : 'float';
+  const scale = s.scale;
+  for (let ch = 0; ch < c; ch++) {
+    // Subtracting 0 and dividing by 1 are exact, so channels without mean/std get the same values as before.
+    const m = mean ? mean[ch] : 0;
+    const sd = std ? std[ch] : 1;
+    const source = order === 'BGR' ? 2 - ch : ch;
+    const gray = order === 'GRAY';
+    let at = ch * channelStep;
+    for (let i = 0, src = 0; i < n; i++, src += 4, at += pixelStep) {
+      // ITU-R BT.601 luma for gray, the weights most vision libraries use.
+      const raw = gray ? 0.299 * pixels[src] + 0.587 * pixels[src + 1] + 0.114 * pixels[src + 2] : pixels[src + source];
+      if (kind === 'float') (out as Float32Array | Float64Array)[at] = (raw * scale - m) / sd;
+      else if (kind === 'float16') (out as Uint16Array)[at] = numberToFloat16Bits((raw * scale - m) / sd);
+      else (out as Uint8Array)[at] = Math.max(0, Math.min(255, Math.round(raw)));
     }
   }
   const dims = p.layout === 'NCHW' ? [c, h, w] : [h, w, c];
@@ -160,6 +160,14 @@ function perChannel(values: number[] | undefined, channels: number, what: string
     message: `inputs.${name}.${what} has ${values.length} values but the image has ${channels} channel${channels > 1 ? 's' : ''}.`,
     fix: `Give one ${what} per channel (or a single value for all).`,
   });
+}
+
+/** The decoded pixels as they are, after the same size check resizeBilinear makes. */
+function checkedPixels(image: DecodedImage): Uint8Array {
+  if (image.width * image.height > MAX_PIXELS) {
+    throw new ModelDockError({ code: 'image-too-large', title: 'The image is too large', message: `${image.width}x${image.height} is beyond ${MAX_PIXELS / 1e6} megapixels.`, fix: 'Use a smaller image.' });
+  }
+  return image.rgba;
 }
 
 /**

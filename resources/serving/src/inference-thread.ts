@@ -48,7 +48,7 @@ async function load(): Promise<void> {
   post({ type: 'loaded', io, loadMs: Number(process.hrtime.bigint() - started) / 1e6 });
 }
 
-async function run(message: ToThread): Promise<void> {
+async function run(message: Extract<ToThread, { type: 'run' }>): Promise<void> {
   if (!session) {
     post({ type: 'failed', id: message.id, message: 'The model is not loaded.' });
     return;
@@ -66,6 +66,37 @@ async function run(message: ToThread): Promise<void> {
   }
 }
 
+/**
+ * Ends the thread cleanly: the session is released before the thread goes, because tearing a worker down with a
+ * live session makes onnxruntime-node throw from a destructor (the process then aborts, exit 134). A run still
+ * in progress finishes first (messages are handled in order and run() is awaited here).
+ */
+let closing: Promise<void> | null = null;
+let current: Promise<void> = Promise.resolve();
+
+async function close(): Promise<void> {
+  await loading;
+  await current;
+  const s = session;
+  session = null;
+  try {
+    await s?.release();
+  } catch {
+    // Nothing useful to say: the thread is going away either way.
+  }
+  port.close();
+}
+
+const loading = load();
 // Runs are serialised by the pool (one batch per thread at a time), so plain arrival order is enough here.
-port.on('message', (message: ToThread) => { void run(message); });
-void load();
+port.on('message', (message: ToThread) => {
+  if (message.type === 'close') {
+    closing ??= close();
+    return;
+  }
+  if (closing) {
+    post({ type: 'failed', id: message.id, message: 'The server is shutting down.' });
+    return;
+  }
+  current = run(message);
+});

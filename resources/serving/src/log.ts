@@ -11,6 +11,11 @@ export type LogFields = Record<string, unknown>;
 export class Logger {
   private pending = '';
   private scheduled = false;
+  /** The last ISO timestamp and the millisecond it is for: under load many lines share one millisecond. */
+  private stampMs = -1;
+  private stampText = '';
+  /** JSON text of the few server-chosen strings in request lines (methods, route templates). */
+  private readonly quoted = new Map<string, string>();
 
   /**
    * Lines are gathered and written once per event-loop turn: under load one write carries many request lines,
@@ -33,15 +38,52 @@ export class Logger {
     return RANK[level] >= RANK[this.level];
   }
 
+  private now(): string {
+    const ms = Date.now();
+    if (ms !== this.stampMs) {
+      this.stampMs = ms;
+      this.stampText = new Date(ms).toISOString();
+    }
+    return this.stampText;
+  }
+
   log(level: LogLevel, event: string, fields: LogFields = {}, always = false): void {
     if (!always && !this.enabled(level)) return;
     let line: string;
     try {
-      line = JSON.stringify({ time: new Date().toISOString(), level, event, ...fields });
+      line = JSON.stringify({ time: this.now(), level, event, ...fields });
     } catch {
       // A field that cannot be serialised (a cycle, a bigint) must not lose the line.
-      line = JSON.stringify({ time: new Date().toISOString(), level, event, note: 'fields could not be serialised' });
+      line = JSON.stringify({ time: this.now(), level, event, note: 'fields could not be serialised' });
     }
+    this.append(line);
+  }
+
+  /**
+   * The per-request line at info, the hot path of logging: the same text as
+   * info('request', { method, path, status, ms, route, id }), built without an object and a full stringify.
+   * path and id come from the client and are JSON-escaped every time; method and route are server-chosen
+   * strings, escaped once and cached (bounded: Node accepts a fixed set of methods, and routes are templates).
+   */
+  request(method: string, path: string, status: number, ms: number, route: string, id: string): void {
+    if (RANK.info < RANK[this.level]) return;
+    if (!Number.isFinite(ms) || !Number.isInteger(status)) {
+      this.info('request', { method, path, status, ms, route, id });
+      return;
+    }
+    this.append(`{"time":"${this.now()}","level":"info","event":"request","method":${this.quote(method)},"path":${JSON.stringify(path)},"status":${status},"ms":${ms},"route":${this.quote(route)},"id":${JSON.stringify(id)}}`);
+  }
+
+  private quote(text: string): string {
+    let json = this.quoted.get(text);
+    if (json === undefined) {
+      json = JSON.stringify(text);
+      if (this.quoted.size < 256) this.quoted.set(text, json);
+    }
+    return json;
+  }
+
+  private append(line: string): void {
     this.pending += `${line}\n`;
     if (this.pending.length > 1 << 20) this.flush();
     if (!this.scheduled) {

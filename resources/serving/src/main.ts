@@ -4,6 +4,7 @@ import { cleanOrtMessage, explainOrtMessage } from '../../../main/inference/ort-
 import { makeSampleInputs } from '../../../main/inference/sample-inputs';
 import { inspectOnnx } from '../../../main/model/onnx-inspect';
 import { ConfigError, USAGE, loadStartOptions, type StartOptions } from './config';
+import { calibrateBatching } from './batch-calibration';
 import { planThreads } from './cpu-budget';
 import { Logger, errorText } from './log';
 import { describeModel } from './model-info';
@@ -152,14 +153,6 @@ async function main(): Promise<void> {
     labels = await inspectOnnx(config.model.path).then((s) => s.labels, () => null);
   }
   const model = describeModel(config, pool.io, labels);
-  const scheduler = new Scheduler(pool, {
-    batchable: model.batchable,
-    singleRow: model.singleRow,
-    maxBatchSize: settings.maxBatchSize,
-    maxBatchDelayMs: settings.maxBatchDelayMs,
-    maxQueue: settings.maxQueue,
-  }, metrics);
-
   const warmStarted = performance.now();
   try {
     const sample = makeSampleInputs(model.inputs, 'sample', 1, { firstDim: 1 });
@@ -167,7 +160,16 @@ async function main(): Promise<void> {
   } catch (error) {
     log.warn('warmup-failed', { error: 'The warm-up inference with sample inputs failed; serving anyway.', cause: cleanOrtMessage(errorText(error)) });
   }
+  const batching = await calibrateBatching(pool, model.inputs, model.batchable, settings.maxBatchSize);
   const warmupMs = performance.now() - warmStarted;
+  const scheduler = new Scheduler(pool, {
+    batchable: model.batchable,
+    singleRow: model.singleRow,
+    maxBatchSize: batching.effective,
+    maxBatchDelayMs: settings.maxBatchDelayMs,
+    maxQueue: settings.maxQueue,
+  }, metrics);
+
   server = new ModelServer(model, scheduler, settings, metrics, log);
   if (shuttingDown) {
     exit(0);
@@ -181,7 +183,8 @@ async function main(): Promise<void> {
     model: model.name,
     version: model.version,
     inputs: model.inputs.map((i) => ({ name: i.name, type: i.elementType, dims: i.dims })),
-    batching: model.batchable ? { maxBatchSize: settings.maxBatchSize, maxBatchDelayMs: settings.maxBatchDelayMs } : false,
+    // maxBatchSize is the effective size (what the scheduler uses); configured/effective/reason say how it was chosen.
+    batching: model.batchable ? { maxBatchSize: batching.effective, maxBatchDelayMs: settings.maxBatchDelayMs, ...batching } : false,
     workers: plan.workers,
     intraOpThreads: plan.intraOpThreads,
     cpus: plan.cpus,

@@ -147,7 +147,7 @@ export class ModelServer {
       this.metrics.inFlight.dec();
       this.metrics.requests.inc({ route, method, status: String(status) });
       this.metrics.requestSeconds.observe(seconds, { route });
-      this.log.info('request', { method, path: url.pathname, status, ms: Math.round(seconds * 1e4) / 10, route, id });
+      this.log.request(method, url.pathname, status, Math.round(seconds * 1e4) / 10, route, id);
     };
     // Drained means every accepted answer has reached the kernel, not merely been queued on the socket.
     if (counted) {

@@ -10,7 +10,10 @@ export interface ThreadInit {
   intraOpThreads: number;
 }
 
-export type ToThread = { type: 'run'; id: number; feeds: HostTensor[] };
+export type ToThread =
+  | { type: 'run'; id: number; feeds: HostTensor[] }
+  /** Release the session and end the thread (terminate() with a live session makes onnxruntime-node abort). */
+  | { type: 'close' };
 
 export type FromThread =
   | { type: 'loaded'; io: ModelIo; loadMs: number }

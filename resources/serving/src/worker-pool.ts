@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { HostTensor } from '../../../main/inference/host-tensor';
 import type { ModelIo } from '../../../main/inference/worker-protocol';
 import { errorText, type Logger } from './log';
-import { transferList, type FromThread, type ThreadInit } from './thread-protocol';
+import { transferList, type FromThread, type ThreadInit, type ToThread } from './thread-protocol';
 
 /**
  * The inference threads. Each holds its own ONNX Runtime session and takes one batch at a time; the scheduler
@@ -32,12 +32,18 @@ class InferenceThread {
   readonly worker: Worker;
   busy = false;
   pending: { id: number; calls: Pending } | null = null;
+  /** Resolves when the thread has ended, however it ended. */
+  readonly exited: Promise<void>;
 
   constructor(script: string, init: ThreadInit) {
     // The thread's own stdout would interleave with our JSON lines: it has nothing to say there.
     this.worker = new Worker(script, { workerData: init, stdout: false, stderr: false });
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
   }
 }
+
+/** How long close() lets a thread release its session and end before terminating it. */
+const CLOSE_WAIT_MS = 2000;
 
 export class WorkerPool {
   private readonly threads: InferenceThread[] = [];
@@ -143,9 +149,27 @@ export class WorkerPool {
     });
   }
 
-  async close(): Promise<void> {
+  /**
+   * Asks every thread to release its session and end, waits for that (bounded), and only then terminates the ones
+   * still there: terminate() while a session is alive makes onnxruntime-node abort the process (exit 134).
+   */
+  async close(waitMs = CLOSE_WAIT_MS): Promise<void> {
     this.closed = true;
-    await Promise.all(this.threads.map((t) => t.worker.terminate().catch(() => 0)));
+    const threads = [...this.threads];
+    await Promise.all(threads.map(async (t) => {
+      try {
+        t.worker.postMessage({ type: 'close' } satisfies ToThread);
+      } catch {
+        // Already gone: the exit wait below returns at once.
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const ended = await Promise.race([
+        t.exited.then(() => true),
+        new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), waitMs); }),
+      ]);
+      clearTimeout(timer);
+      if (!ended) await t.worker.terminate().catch(() => 0);
+    }));
     this.threads.length = 0;
   }
 }

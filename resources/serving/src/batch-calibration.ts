@@ -1,0 +1,65 @@
+import type { HostTensor } from '../../../main/inference/host-tensor';
+import { makeSampleInputs } from '../../../main/inference/sample-inputs';
+import type { IoMeta } from '../../../main/inference/worker-protocol';
+import { errorText } from './log';
+
+/**
+ * Decides at warm-up whether dynamic batching pays for this model on this machine. Batching helps when a run of
+ * several rows costs much less per row than a run of one (small models: the per-call overhead dominates). A model
+ * that already keeps every core busy on one row gains nothing, and then waiting for company only adds latency and
+ * makes requests wait behind each other's batches. So: time runs of 1 row and of min(8, maxBatchSize) rows; if
+ * rows per second improve by less than MIN_GAIN, serve with an effective maxBatchSize of 1.
+ */
+export interface BatchingDecision {
+  /** maxBatchSize from the config / environment. */
+  configured: number;
+  /** What the scheduler uses. */
+  effective: number;
+  /** Why, in a few words (with the measured rates when calibrated). */
+  reason: string;
+}
+
+export interface CalibrationRunner {
+  run(feeds: HostTensor[]): Promise<unknown>;
+}
+
+const MIN_GAIN = 0.1;
+const PROBE_ROWS = 8;
+const MAX_REPEATS = 5;
+/** Calibration delays readiness: stop repeating once this much time went into it (at least 2 runs of each size). */
+const TIME_BUDGET_MS = 1000;
+
+export async function calibrateBatching(pool: CalibrationRunner, inputs: IoMeta[], batchable: boolean, configured: number): Promise<BatchingDecision> {
+  if (!batchable) return { configured, effective: configured, reason: 'the model has no shared dynamic batch axis' };
+  const rows = Math.min(PROBE_ROWS, configured);
+  if (rows < 2) return { configured, effective: configured, reason: 'batching is off in the configuration' };
+  let best1 = Infinity;
+  let bestN = Infinity;
+  const started = performance.now();
+  try {
+    const one = makeSampleInputs(inputs, 'sample', 1, { firstDim: 1 });
+    const many = makeSampleInputs(inputs, 'sample', 1, { firstDim: rows });
+    for (let i = 0; i < MAX_REPEATS; i++) {
+      // Alternating the sizes spreads any interference from other processes over both.
+      best1 = Math.min(best1, await timeRun(pool, one));
+      bestN = Math.min(bestN, await timeRun(pool, many));
+      if (i >= 1 && performance.now() - started > TIME_BUDGET_MS) break;
+    }
+  } catch (error) {
+    return { configured, effective: configured, reason: `calibration failed (${errorText(error)}); keeping the configured size` };
+  }
+  const rate1 = 1000 / best1;
+  const rateN = (rows * 1000) / bestN;
+  const gain = rateN / rate1 - 1;
+  const measured = `${rows} rows per run gave ${Math.round(rateN)} rows/s vs ${Math.round(rate1)} for 1 row (${gain >= 0 ? '+' : ''}${Math.round(gain * 100)}%)`;
+  if (gain < MIN_GAIN) return { configured, effective: 1, reason: `${measured}: less than +${MIN_GAIN * 100}%, so batching is off` };
+  return { configured, effective: configured, reason: measured };
+}
+
+/** One run with its own copy of the feeds (run() transfers their buffers away). */
+async function timeRun(pool: CalibrationRunner, feeds: HostTensor[]): Promise<number> {
+  const copy = feeds.map((t) => ({ ...t, data: Array.isArray(t.data) ? [...t.data] : t.data.slice() }));
+  const started = performance.now();
+  await pool.run(copy);
+  return performance.now() - started;
+}

@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { HostTensor } from '../../main/inference/host-tensor';
+import type { IoMeta } from '../../main/inference/worker-protocol';
+import { calibrateBatching } from '../../resources/serving/src/batch-calibration';
+import { ensureFixtures } from '../fixtures/make-fixtures';
+import { startServer } from './serving-support';
+
+const inputs: IoMeta[] = [{ name: 'x', isTensor: true, elementType: 'float32', dims: [null, 4] }];
+
+/** A stand-in for the pool whose runs take `msFor(rows)`; records the rows of every run. */
+function fakePool(msFor: (rows: number) => number) {
+  const seen: number[] = [];
+  return {
+    seen,
+    run: (feeds: HostTensor[]) => {
+      const rows = feeds[0].dims[0] as number;
+      seen.push(rows);
+      return new Promise((resolve) => setTimeout(resolve, msFor(rows)));
+    },
+  };
+}
+
+test('calibration turns batching off when a run of 8 rows costs 8 runs of 1, and keeps it when rows are nearly free', async () => {
+  const linear = fakePool((rows) => rows * 4);
+  const off = await calibrateBatching(linear, inputs, true, 32);
+  assert.equal(off.configured, 32);
+  assert.equal(off.effective, 1);
+  assert.match(off.reason, /batching is off/);
+  assert.ok(linear.seen.includes(1) && linear.seen.includes(8), `probed ${linear.seen.join(',')}`);
+
+  const flat = fakePool(() => 4);
+  const on = await calibrateBatching(flat, inputs, true, 32);
+  assert.deepEqual([on.configured, on.effective], [32, 32]);
+  assert.match(on.reason, /8 rows per run/);
+
+  // The probe never exceeds the configured size, and size 1 or a model without a batch axis is not probed.
+  const small = fakePool(() => 4);
+  assert.equal((await calibrateBatching(small, inputs, true, 4)).effective, 4);
+  assert.ok(small.seen.every((r) => r <= 4));
+  const none = fakePool(() => 4);
+  assert.equal((await calibrateBatching(none, inputs, true, 1)).effective, 1);
+  assert.equal((await calibrateBatching(none, inputs, false, 32)).effective, 32);
+  assert.deepEqual(none.seen, []);
+
+  // A failing run keeps the configured size, with the reason.
+  const failing = { run: () => Promise.reject(new Error('boom')) };
+  const kept = await calibrateBatching(failing, inputs, true, 16);
+  assert.equal(kept.effective, 16);
+  assert.match(kept.reason, /calibration failed \(boom\)/);
+});
+
+test('the ready line reports the batching decision; a small model keeps its configured batch size', async (t) => {
+  const fixtures = await ensureFixtures();
+  const server = await startServer(t, { args: ['--model', path.join(fixtures, 'iris.onnx')], env: { MODELDOCK_MAX_BATCH_SIZE: '16' } });
+  const ready = server.logs.find((l) => l.event === 'ready')!;
+  const batching = ready.batching as { maxBatchSize: number; configured: number; effective: number; reason: string };
+  assert.equal(batching.configured, 16);
+  assert.equal(batching.effective, 16, batching.reason);
+  assert.equal(batching.maxBatchSize, batching.effective);
+  assert.match(batching.reason, /8 rows per run gave \d+ rows\/s vs \d+ for 1 row/);
+});
