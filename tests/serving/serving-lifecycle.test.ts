@@ -18,8 +18,10 @@ async function rowsFor(url: string, ms: number): Promise<number> {
 
 test('SIGTERM: readiness drops at once, new requests get 503 + Connection: close, the request in flight completes, exit 0', async (t) => {
   const dir = tempDir(t);
-  const server = await startServer(t, { args: ['--model', writeSlowModel(dir)] });
-  const heavy = await rowsFor(server.url, 1200);
+  // A deep model and a long request (~2.5 s), so the checks below run while it is still in flight even when other
+  // test files load the machine.
+  const server = await startServer(t, { args: ['--model', writeSlowModel(dir, 600)] });
+  const heavy = await rowsFor(server.url, 2500);
   const inFlight = postJson(`${server.url}/predict`, slowRows(heavy));
   await new Promise((r) => setTimeout(r, 150));
   server.child.kill('SIGTERM');
