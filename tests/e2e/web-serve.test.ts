@@ -5,14 +5,13 @@
 // Screenshots: test-output/screenshots/20-run-*.png (1280x800; the main ones also at 1920x1080 and in dark mode).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { ensureFixtures } from '../fixtures/make-fixtures';
-import { CHROMIUM, openBrowser, saveFailure, SCREENSHOT_DIR, shoot, shootBoth, shots, type BrowserSession } from './support/browser';
+import { CHROMIUM, openBrowser, saveFailure, shoot, shootBoth, shots, type BrowserSession } from './support/browser';
 import { ROOT, startWeb, type RunningWeb } from './support/start-web';
 import { ensureBuilt } from '../support/ensure-built';
+import { prepareWorkspace } from './support/workspace';
 
 const LABELS = ['setosa', 'versicolor', 'virginica'];
 const PROTOCOLS = ['lesson', 'v1', 'v2', 'v2-binary'] as const;
@@ -27,15 +26,7 @@ describe('web serve locally', { skip: haveChromium ? false : `no Chromium at ${C
 
   before(async () => {
     ensureBuilt();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-e2e-serve-'));
-    const cache = await ensureFixtures();
-    models = path.join(dataDir, 'models');
-    fs.mkdirSync(models);
-    for (const name of ['iris.onnx', 'unknown-domain.onnx']) fs.copyFileSync(path.join(cache, name), path.join(models, name));
-    // Only this test's screenshots are replaced; the workbench test's stay.
-    if (fs.existsSync(SCREENSHOT_DIR)) {
-      for (const file of fs.readdirSync(SCREENSHOT_DIR)) if (/^(2\d-run-|FAILED-serve-)/.test(file)) fs.rmSync(path.join(SCREENSHOT_DIR, file));
-    }
+    ({ dataDir, models } = await prepareWorkspace('modeldock-e2e-serve-', ['iris.onnx', 'unknown-domain.onnx'], /^(2\d-run-|FAILED-serve-)/));
     browser = await openBrowser();
     page = browser.page;
     page.setDefaultTimeout(30_000);

@@ -6,14 +6,13 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { ensureFixtures } from '../fixtures/make-fixtures';
-import { CHROMIUM, openBrowser, saveFailure, SCREENSHOT_DIR, shoot, shootBoth, shots, type BrowserSession } from './support/browser';
+import { CHROMIUM, openBrowser, saveFailure, shoot, shootBoth, shots, type BrowserSession } from './support/browser';
 import { ROOT, startWeb, type RunningWeb } from './support/start-web';
 import { ensureBuilt } from '../support/ensure-built';
+import { prepareWorkspace } from './support/workspace';
 
 const LABELS = ['setosa', 'versicolor', 'virginica'];
 const haveChromium = fs.existsSync(CHROMIUM);
@@ -28,18 +27,8 @@ describe('web workbench', { skip: haveChromium ? false : `no Chromium at ${CHROM
 
   before(async () => {
     ensureBuilt();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-e2e-data-'));
-    // The app writes beside the model (fixed ZipMap copy, benchmark results), so work on copies, not the shared cache.
-    const cache = await ensureFixtures();
-    fixtures = path.join(dataDir, 'models');
-    fs.mkdirSync(fixtures);
-    for (const name of ['iris.onnx', 'zipmap.onnx', 'random.onnx', 'model.pkl', 'cnn.onnx']) {
-      fs.copyFileSync(path.join(cache, name), path.join(fixtures, name));
-    }
-    // Only this test's screenshots are replaced; other E2E files keep theirs.
-    if (fs.existsSync(SCREENSHOT_DIR)) {
-      for (const file of fs.readdirSync(SCREENSHOT_DIR)) if (/^(0\d|1\d)-|^FAILED-(?!serve-)/.test(file)) fs.rmSync(path.join(SCREENSHOT_DIR, file));
-    }
+    // The app writes beside the model (fixed ZipMap copy, benchmark results), so it works on copies in <dataDir>/models.
+    ({ dataDir, models: fixtures } = await prepareWorkspace('modeldock-e2e-data-', ['iris.onnx', 'zipmap.onnx', 'random.onnx', 'model.pkl', 'cnn.onnx'], /^(0\d|1\d)-|^FAILED-(?!serve-)/));
     browser = await openBrowser();
     page = browser.page;
     page.setDefaultTimeout(30_000);
