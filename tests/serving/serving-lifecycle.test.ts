@@ -10,10 +10,15 @@ import { postJson, readJson, startServer, tempDir, waitFor, writeSlowModel } fro
 const slowRows = (n: number) => ({ instances: Array.from({ length: n }, () => Array.from({ length: 512 }, (_, k) => (k % 5) / 5)) });
 
 /** Rows of the slow model that take about `ms` to compute, measured on this machine. */
+/** Rows for about `ms` of work, sized from the fastest of three probes (a loaded machine only slows the real one). */
 async function rowsFor(url: string, ms: number): Promise<number> {
-  const started = Date.now();
-  assert.equal((await postJson(`${url}/predict`, slowRows(32))).status, 200);
-  return Math.min(4000, Math.ceil((32 * ms) / Math.max(1, Date.now() - started)));
+  let fastest = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const started = Date.now();
+    assert.equal((await postJson(`${url}/predict`, slowRows(32))).status, 200);
+    fastest = Math.min(fastest, Date.now() - started);
+  }
+  return Math.min(4000, Math.ceil((32 * ms) / Math.max(1, fastest)));
 }
 
 test('SIGTERM: readiness drops at once, new requests get 503 + Connection: close, the request in flight completes, exit 0', async (t) => {
