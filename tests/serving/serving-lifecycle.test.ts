@@ -61,7 +61,7 @@ test('the grace period bounds shutdown: unfinished work is abandoned and the pro
   server.child.kill('SIGINT');
   assert.equal(await server.exited, 'SIGKILL');
   assert.doesNotMatch(server.stderr(), /terminate called|Aborted/);
-  assert.ok(Date.now() - signalled < 2000, `exited ${Date.now() - signalled} ms after the signal`);
+  assert.ok(Date.now() - signalled < 5000, `exited ${Date.now() - signalled} ms after the signal`);
   await inFlight;
   const last = server.logs.filter((l) => l.event === 'shutdown').pop()!;
   assert.equal(last.drained, false);
