@@ -127,10 +127,19 @@ test('a full queue answers 503 with Retry-After; a slow answer is 504; both leav
   }
   const heavy = Math.min(4000, Math.ceil((32 * 2000) / Math.max(1, fastest)));
 
+  // Each step waits for the server to report the state it needs (a big body takes a while to arrive and parse).
+  const gauge = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(`${server.url}/metrics`)).text())?.[1] ?? NaN);
+  const until = async (what: string, ok: () => Promise<boolean>) => {
+    for (let i = 0; i < 200; i++) { if (await ok()) return; await new Promise((r) => setTimeout(r, 10)); }
+    assert.fail(`the server never reported ${what}`);
+  };
+  // A request leaving the queue for an inference thread is counted in the queue-time histogram.
+  const dispatched = () => gauge('modeldock_queue_duration_seconds_count');
+  const before = await dispatched();
   const running = postJson(`${server.url}/predict`, rows(heavy));
-  await new Promise((r) => setTimeout(r, 30));
+  await until('the heavy request running', async () => (await dispatched()) > before);
   const waiting = postJson(`${server.url}/predict`, rows(1));
-  await new Promise((r) => setTimeout(r, 30));
+  await until('one request waiting', async () => (await gauge('modeldock_queue_depth')) === 1);
   const refused = await postJson(`${server.url}/predict`, rows(1));
   assert.equal(refused.status, 503);
   assert.equal(refused.headers.get('retry-after'), '1');
