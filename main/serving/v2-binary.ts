@@ -1,16 +1,11 @@
 import { ModelDockError } from '../../shared/errors';
 import type { ElementType } from '../../shared/schemas/tensor';
+import { V2_DATATYPES, v2DatatypeOf } from '../../shared/v2-datatypes';
 import { numberToFloat16Bits } from '../inference/float16';
 
-/** ONNX element type -> V2 Open Inference Protocol datatype. */
-const V2_TYPES: Partial<Record<ElementType, string>> = {
-  bool: 'BOOL', uint8: 'UINT8', uint16: 'UINT16', uint32: 'UINT32', uint64: 'UINT64',
-  int8: 'INT8', int16: 'INT16', int32: 'INT32', int64: 'INT64',
-  float16: 'FP16', float32: 'FP32', float64: 'FP64', string: 'BYTES',
-};
-
+/** The V2 datatype for an element type; types V2 has no name for keep their own, upper-cased. */
 export function v2Datatype(type: ElementType): string {
-  return V2_TYPES[type] ?? type.toUpperCase();
+  return v2DatatypeOf(type) ?? type.toUpperCase();
 }
 
 interface V2JsonInput {
@@ -96,9 +91,12 @@ function encodeValues(values: unknown[], datatype: string, name: string): Buffer
       return Buffer.concat(parts);
     }
     default:
-      throw badBody(`Input "${name}" has datatype "${datatype}"; the binary form needs one of ${Object.values(V2_TYPES).join(', ')}.`);
+      throw badBody(`Input "${name}" has datatype "${datatype}"; the binary form needs one of ${BINARY_DATATYPES.join(', ')}.`);
   }
 }
+
+/** What toV2Binary can encode: every V2 datatype but BF16, which no JS typed array holds. */
+const BINARY_DATATYPES = V2_DATATYPES.filter((d) => d !== 'BF16');
 
 function badBody(message: string): ModelDockError {
   return new ModelDockError({

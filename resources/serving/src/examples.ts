@@ -2,7 +2,7 @@ import { makeSampleInputs } from '../../../main/inference/sample-inputs';
 import type { IoMeta } from '../../../main/inference/worker-protocol';
 import type { ModelInfo } from './model-info';
 import { flatValues, nestedValues } from './output-values';
-import { toV2Datatype } from './v2-datatypes';
+import { toV2Datatype } from '../../../shared/v2-datatypes';
 
 /** Example requests for the model actually served (home page, curl lines, OpenAPI examples). */
 const MAX_EXAMPLE_VALUES = 64;

@@ -1,7 +1,7 @@
 import type { IoMeta } from '../../../main/inference/worker-protocol';
 import { lessonExample, v2Example } from './examples';
 import { describeIo, type ModelInfo } from './model-info';
-import { toV2Datatype, V2_DATATYPES } from './v2-datatypes';
+import { toV2Datatype, V2_DATATYPES } from '../../../shared/v2-datatypes';
 
 /**
  * /openapi.json: OpenAPI 3.1 for every route, with the served model's real input and output names, shapes and

@@ -5,7 +5,7 @@ import type { ModelInfo } from './model-info';
 import { flatValues } from './output-values';
 import { checkFeedSet, checkShape, jsonToTensor } from './tensor-build';
 import { decodeBinaryTensor, encodeBinaryTensor } from './v2-binary';
-import { fromV2Datatype, toV2Datatype } from './v2-datatypes';
+import { fromV2Datatype, toV2Datatype } from '../../../shared/v2-datatypes';
 
 /**
  * V2 Open Inference Protocol inference requests and responses (KServe V2 / Triton / MLServer), JSON and binary.
