@@ -18,13 +18,16 @@ export function FileBrowserDialog() {
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [loading, setLoading] = useState(false);
+  // Set once the user types: the first listing, which may arrive after that, must not overwrite their text.
+  const edited = useRef(false);
 
-  const list = useCallback(async (dir?: string) => {
+  /** Lists a folder; `initial` marks the listing the dialog opens with, which leaves a typed path alone. */
+  const list = useCallback(async (dir?: string, initial = false) => {
     setLoading(true);
     try {
       const result = await api.call('files.list', dir ? { dir } : {});
       setListing(result);
-      setTyped(result.dir);
+      if (!initial || !edited.current) setTyped(result.dir);
       setError(null);
       return true;
     } catch (e) {
@@ -37,7 +40,7 @@ export function FileBrowserDialog() {
 
   useEffect(() => {
     dialogRef.current?.showModal();
-    void list(model ? parentOf(model.path) : undefined);
+    void list(model ? parentOf(model.path) : undefined, true);
   }, [list, model]);
 
   const close = () => setBrowserOpen(false);
@@ -74,7 +77,7 @@ export function FileBrowserDialog() {
           id="path-input"
           className="input mono"
           value={typed}
-          onChange={(e) => setTyped(e.target.value)}
+          onChange={(e) => { edited.current = true; setTyped(e.target.value); }}
           placeholder="/path/to/model.onnx"
           spellCheck={false}
           autoComplete="off"
