@@ -6,11 +6,12 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, openBrowser, saveFailure, shoot, shootBoth, shots, type BrowserSession } from './support/browser';
-import { ROOT, startWeb, type RunningWeb } from './support/start-web';
+import { CHROMIUM, openBrowser, shoot, shootBoth, type BrowserSession } from './support/browser';
+import { startWeb, type RunningWeb } from './support/start-web';
 import { ensureBuilt } from '../support/ensure-built';
+import { closeE2E, recordingStep } from './support/steps';
 import { prepareWorkspace } from './support/workspace';
 
 const LABELS = ['setosa', 'versicolor', 'virginica'];
@@ -35,24 +36,9 @@ describe('web serve locally', { skip: haveChromium ? false : `no Chromium at ${C
     await page.getByTestId('drop-zone').waitFor({ state: 'visible' });
   });
 
-  after(async () => {
-    await browser?.close();
-    await web?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-    console.log(`screenshots (${shots.length}):\n${shots.map((s) => `  ${path.relative(ROOT, s)}`).join('\n')}`);
-  });
+  after(() => closeE2E({ browser, web, dataDir }));
 
-  function step(name: string, fn: () => Promise<void>) {
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (error) {
-        await saveFailure(browser, `serve-${name.replace(/[^a-z0-9]+/gi, '-')}`);
-        if (web) console.error(`server output:\n${web.output()}`);
-        throw error;
-      }
-    });
-  }
+  const step = recordingStep(() => ({ browser, web }), 'serve-');
 
   async function openByPath(file: string): Promise<void> {
     await page.getByTestId('step-model').click();

@@ -7,11 +7,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, openBrowser, saveFailure, shoot, shootBoth, shots, type BrowserSession } from './support/browser';
-import { ROOT, startWeb, type RunningWeb } from './support/start-web';
+import { CHROMIUM, openBrowser, shoot, shootBoth, type BrowserSession } from './support/browser';
+import { startWeb, type RunningWeb } from './support/start-web';
 import { ensureBuilt } from '../support/ensure-built';
+import { closeE2E, recordingStep } from './support/steps';
 import { prepareWorkspace } from './support/workspace';
 
 const LABELS = ['setosa', 'versicolor', 'virginica'];
@@ -34,25 +35,9 @@ describe('web workbench', { skip: haveChromium ? false : `no Chromium at ${CHROM
     page.setDefaultTimeout(30_000);
   });
 
-  after(async () => {
-    await browser?.close();
-    await web?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-    console.log(`screenshots (${shots.length}):\n${shots.map((s) => `  ${path.relative(ROOT, s)}`).join('\n')}`);
-  });
+  after(() => closeE2E({ browser, web, dataDir }));
 
-  /** Each step keeps a screenshot and the console log when it fails. */
-  function step(name: string, fn: () => Promise<void>) {
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (error) {
-        await saveFailure(browser, name.replace(/[^a-z0-9]+/gi, '-'));
-        if (web) console.error(`server output:\n${web.output()}`);
-        throw error;
-      }
-    });
-  }
+  const step = recordingStep(() => ({ browser, web }));
 
   async function openByPath(file: string): Promise<void> {
     // The drop zone's Browse, or the top bar's primary action / the footer button once a model is open.

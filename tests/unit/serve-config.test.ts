@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { dnsSafeName, resolveRuntimeConfig, resolveRuntimeConfigDetailed } from '../../main/serving/resolve-runtime-config';
-import { isModelDockError, type ModelDockError } from '../../shared/errors';
+import { rejection } from '../support/rejection';
 import { RuntimeConfigSchema } from '../../shared/schemas/serving';
 import { ensureFixtures } from '../fixtures/make-fixtures';
 
@@ -20,15 +20,6 @@ async function modelIn(dir: string, name = 'iris.onnx'): Promise<string> {
   return target;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ModelDockError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(isModelDockError(error), `expected a ModelDockError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 test('without a spec: absolute path, name from the file, labels from the model, default serving settings', async (t) => {
   const dir = tempDir(t);

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createEngine, type Engine } from '../../main/engine/engine';
 import { LocalServers } from '../../main/serving/local-servers';
-import { isModelDockError, type ModelDockError } from '../../shared/errors';
+import { rejection } from '../support/rejection';
 import { TRY_PROTOCOLS } from '../../shared/schemas/serve';
 import { ensureFixtures } from '../fixtures/make-fixtures';
 import { ensureBuilt } from '../support/ensure-built';
@@ -27,15 +27,6 @@ function alive(pid: number): boolean {
   }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ModelDockError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(isModelDockError(error), `expected a ModelDockError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('serve locally with the real runtime', () => {
   let dir = '';
