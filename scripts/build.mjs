@@ -12,7 +12,8 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
 // Native or Electron-provided modules stay outside the bundles.
-const nodeExternals = ['electron', 'onnxruntime-node', 'playwright-core', 'bufferutil', 'utf-8-validate'];
+// dockerode stays outside too: its SSH transport loads optional native crypto at run time.
+const nodeExternals = ['electron', 'onnxruntime-node', 'playwright-core', 'bufferutil', 'utf-8-validate', 'dockerode'];
 
 const nodeCommon = {
   bundle: true,

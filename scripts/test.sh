@@ -14,6 +14,9 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -f /usr/share/libonnx-testdata/data/node/test_abs/model.onnx ] || missing+=(libonnx-testdata)
 command -v promtool >/dev/null || missing+=(prometheus)   # promtool checks the serving runtime's /metrics
+command -v dockerd >/dev/null || missing+=(docker.io)      # a real Docker Engine for the image/container tests
+command -v docker-registry >/dev/null || missing+=(docker-registry)   # a real registry on loopback to push to
+command -v htpasswd >/dev/null || missing+=(apache2-utils) # the registry's password file
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     echo "installing: ${missing[*]}"
@@ -28,6 +31,23 @@ echo "chromium: $(/usr/bin/chromium --version 2>/dev/null || echo missing)"
 # ONNX Runtime's StringNormalizer opens the en_US.UTF-8 locale; without it 8 backend-suite models are rejected.
 if ! locale -a 2>/dev/null | grep -qi '^en_US.utf-\?8$' && [ "$(id -u)" = 0 ] && command -v locale-gen >/dev/null; then
   sed -i 's/^# *en_US.UTF-8 UTF-8/en_US.UTF-8 UTF-8/' /etc/locale.gen && locale-gen >/dev/null 2>&1 || true
+fi
+
+step "Docker Engine"
+# The Docker tests talk to a real engine; start one when none answers (CI machines boot without it).
+if ! docker info >/dev/null 2>&1 && [ -z "${DOCKER_HOST:-}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v dockerd >/dev/null; then
+    mkdir -p test-output
+    echo "starting dockerd (log: test-output/dockerd.log)"
+    nohup dockerd >test-output/dockerd.log 2>&1 &
+    for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+  fi
+fi
+if docker info >/dev/null 2>&1; then
+  echo "docker engine: $(docker version --format '{{.Server.Version}}' 2>/dev/null)"
+else
+  echo "No Docker Engine answers and none could be started: install Docker and start it, then run again." >&2
+  exit 1
 fi
 
 step "npm dependencies"
@@ -49,4 +69,4 @@ node scripts/check-layers.mjs
 step "Tests"
 mkdir -p test-output
 node --import tsx --test --test-concurrency=2 --test-reporter=spec \
-  tests/unit/*.test.ts tests/backend-suite/*.test.ts tests/serving/*.test.ts tests/e2e/*.test.ts
+  tests/unit/*.test.ts tests/backend-suite/*.test.ts tests/serving/*.test.ts tests/docker/*.test.ts tests/e2e/*.test.ts

@@ -10,6 +10,15 @@ import {
   ServeModelRequestSchema, ServeStartRequestSchema, ServeStatusListSchema, ServeStatusRequestSchema,
   ServeTryRequestSchema, ServeTryResponseSchema, ServerStatusSchema, TryExampleSchema,
 } from './schemas/serve';
+import {
+  BuildRecordSchema, CleanupResultSchema, ContainerListSchema, ContainerLogsRequestSchema, ContainerLogsResponseSchema,
+  ContainerRefSchema, ContainerRunRequestSchema, ContainerStatsSchema, ContainerStatusSchema, ContainerStopRequestSchema,
+  ContainerTryRequestSchema, DockerStatusSchema, DockerTargetSchema, ImageBuildProgressSchema, ImageBuildRequestSchema,
+  ImageHistoryRequestSchema, ImageHistorySchema, ImagePlanSchema, ImagePushProgressSchema, ImagePushRequestSchema,
+  ImagePushResultSchema, ImageRefRequestSchema, LoadTestProgressSchema, LoadTestRequestSchema, LoadTestResultSchema,
+  MakeBaseRequestSchema, MakeBaseResultSchema, RegistryListSchema, RegistryLoginRequestSchema, RegistryLoginResultSchema,
+  RegistryRefSchema,
+} from './schemas/docker';
 import { FixKindSchema, StepProgressSchema, ValidationReportSchema } from './schemas/validation';
 import type { CallName } from './call-names';
 
@@ -131,6 +140,107 @@ export const contract = {
     summary: 'Send a request in a protocol (lesson, V1, V2 JSON, V2 binary) to a local server and show the answer',
     request: ServeTryRequestSchema,
     response: ServeTryResponseSchema,
+  }),
+
+  'docker.status': call({
+    summary: 'Whether a Docker Engine answers, which one, and what it has (base images, images and containers made here)',
+    request: DockerTargetSchema,
+    response: DockerStatusSchema,
+  }),
+  'docker.makeBase': call({
+    summary: 'Create an offline base image from this machine\'s own Node (docker import): no registry needed',
+    request: MakeBaseRequestSchema,
+    response: MakeBaseResultSchema,
+    progress: StepProgressSchema,
+  }),
+  'image.plan': call({
+    summary: 'The Dockerfile and build context a build would use, without building',
+    request: ImageBuildRequestSchema,
+    response: ImagePlanSchema,
+  }),
+  'image.build': call({
+    summary: 'Build the serving image for a model, with streamed steps; a new model version rebuilds only the model layer',
+    request: ImageBuildRequestSchema,
+    response: BuildRecordSchema,
+    progress: ImageBuildProgressSchema,
+  }),
+  'image.history': call({
+    summary: 'Images built here (the model\'s versions), newest first, with load tests and pushes',
+    request: ImageHistoryRequestSchema,
+    response: ImageHistorySchema,
+  }),
+  'image.remove': call({
+    summary: 'Remove an image this app built (and forget it in the history)',
+    request: ImageRefRequestSchema,
+    response: z.object({ removed: z.boolean() }),
+  }),
+  'image.push': call({
+    summary: 'Tag and push an image to a registry; answers with the pushed digest',
+    request: ImagePushRequestSchema,
+    response: ImagePushResultSchema,
+    progress: ImagePushProgressSchema,
+  }),
+  'registry.login': call({
+    summary: 'Check registry credentials and keep them (OS keychain in the desktop app, never in the spec or logs)',
+    request: RegistryLoginRequestSchema,
+    response: RegistryLoginResultSchema,
+  }),
+  'registry.logout': call({
+    summary: 'Forget the credentials kept for a registry',
+    request: RegistryRefSchema,
+    response: RegistryListSchema,
+  }),
+  'registry.list': call({
+    summary: 'Registries with kept credentials (user names only)',
+    request: Empty,
+    response: RegistryListSchema,
+  }),
+  'container.run': call({
+    summary: 'Run an image on 127.0.0.1 with CPU/memory limits and wait until the model is ready',
+    request: ContainerRunRequestSchema,
+    response: ContainerStatusSchema,
+    progress: StepProgressSchema,
+  }),
+  'container.stop': call({
+    summary: 'Stop a container gracefully (in-flight requests finish) and remove it',
+    request: ContainerStopRequestSchema,
+    response: ContainerStatusSchema,
+  }),
+  'container.status': call({
+    summary: 'One container\'s state, port and readiness',
+    request: ContainerRefSchema,
+    response: ContainerStatusSchema,
+  }),
+  'container.list': call({
+    summary: 'Containers this app started',
+    request: DockerTargetSchema,
+    response: ContainerListSchema,
+  }),
+  'container.logs': call({
+    summary: 'Log lines of a container after a sequence number',
+    request: ContainerLogsRequestSchema,
+    response: ContainerLogsResponseSchema,
+  }),
+  'container.stats': call({
+    summary: 'CPU and memory of a running container, with a short history',
+    request: ContainerRefSchema,
+    response: ContainerStatsSchema,
+  }),
+  'container.try': call({
+    summary: 'Send a request in a protocol to a running container and show the answer',
+    request: ContainerTryRequestSchema,
+    response: ServeTryResponseSchema,
+  }),
+  'container.loadTest': call({
+    summary: 'A short load test against a running container: requests/s and p50/p99 at a concurrency',
+    request: LoadTestRequestSchema,
+    response: LoadTestResultSchema,
+    progress: LoadTestProgressSchema,
+  }),
+  'container.cleanup': call({
+    summary: 'Remove stopped containers and dangling images this app made',
+    request: DockerTargetSchema,
+    response: CleanupResultSchema,
   }),
 
   'files.list': call({

@@ -3,6 +3,7 @@ import { app, BrowserWindow, session, shell } from 'electron';
 import { createEngine, type Engine } from '../engine/engine';
 import { APP_ORIGIN, APP_URL, CONTENT_SECURITY_POLICY, registerAppScheme, serveAppScheme } from './app-protocol';
 import { openModelDialog } from './dialogs';
+import { createCredentialStore } from './keychain-credentials';
 import { registerIpc } from './ipc';
 import { buildMenu } from './menu';
 
@@ -53,7 +54,11 @@ function start(): void {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
 
-  engine = createEngine({ shell: 'electron', openModelDialog: () => openModelDialog(mainWindow) });
+  engine = createEngine({
+    shell: 'electron',
+    openModelDialog: () => openModelDialog(mainWindow),
+    credentials: createCredentialStore(app.getPath('userData')),
+  });
   const currentEngine = engine;
   const refreshMenu = () => buildMenu({
     openModel: () => {

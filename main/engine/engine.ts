@@ -1,13 +1,21 @@
 import { contract, type CallName, type Response } from '../../shared/contract';
 import { ModelDockError, toErrorInfo } from '../../shared/errors';
 import type { CallResult } from '../../shared/rpc';
+import { BuildHistory } from '../docker/build-history';
+import { ContainerManager } from '../docker/container-manager';
+import { SessionCredentialStore } from '../docker/credential-store';
+import { DockerConnections } from '../docker/docker-connection';
 import { InferenceService } from '../inference/inference-service';
 import { LocalServers } from '../serving/local-servers';
 import { resolveDataDir } from './data-dir';
 import { appHandlers } from './handlers/app-handlers';
+import { containerHandlers } from './handlers/container-handlers';
+import { dockerHandlers } from './handlers/docker-handlers';
 import { fileHandlers } from './handlers/file-handlers';
+import { imageHandlers } from './handlers/image-handlers';
 import { inferenceHandlers } from './handlers/inference-handlers';
 import { modelHandlers } from './handlers/model-handlers';
+import { registryHandlers } from './handlers/registry-handlers';
 import { serveHandlers } from './handlers/serve-handlers';
 import { specHandlers } from './handlers/spec-handlers';
 import { RecentModels } from './recent-models';
@@ -24,12 +32,18 @@ export interface Engine {
 
 export function createEngine(options: EngineOptions): Engine {
   const dataDir = resolveDataDir(options.dataDir);
+  const docker = new DockerConnections();
+  const builds = new BuildHistory(dataDir);
   const services: EngineServices = {
     dataDir,
     shell: options.shell,
     inference: new InferenceService(),
     recent: new RecentModels(dataDir),
     servers: new LocalServers({ dataDir }),
+    docker,
+    builds,
+    containers: new ContainerManager({ dataDir, docker, history: builds }),
+    credentials: options.credentials ?? new SessionCredentialStore(),
     openModelDialog: options.openModelDialog,
   };
   const handlers: Handlers = {
@@ -38,6 +52,10 @@ export function createEngine(options: EngineOptions): Engine {
     ...inferenceHandlers(services),
     ...specHandlers(services),
     ...serveHandlers(services),
+    ...dockerHandlers(services),
+    ...imageHandlers(services),
+    ...containerHandlers(services),
+    ...registryHandlers(services),
     ...fileHandlers(services),
   };
 
@@ -80,7 +98,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     services,
     async dispose() {
-      await Promise.all([services.servers.dispose(), services.inference.dispose()]);
+      await Promise.all([services.servers.dispose(), services.containers.dispose(), services.inference.dispose()]);
     },
   };
 }

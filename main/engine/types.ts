@@ -1,4 +1,8 @@
 import type { CallName, ParsedRequest, Progress, Response } from '../../shared/contract';
+import type { BuildHistory } from '../docker/build-history';
+import type { ContainerManager } from '../docker/container-manager';
+import type { CredentialStore } from '../docker/credential-store';
+import type { DockerConnections } from '../docker/docker-connection';
 import type { InferenceService } from '../inference/inference-service';
 import type { LocalServers } from '../serving/local-servers';
 import type { RecentModels } from './recent-models';
@@ -19,6 +23,8 @@ export interface EngineOptions {
   shell: Shell;
   /** Only the Electron corner provides a native dialog. */
   openModelDialog?: () => Promise<string | null>;
+  /** Where registry passwords are kept; the Electron corner passes an OS-keychain store. Default: memory only. */
+  credentials?: CredentialStore;
 }
 
 /** What handlers share: long-lived services owned by the engine. */
@@ -29,5 +35,12 @@ export interface EngineServices {
   recent: RecentModels;
   /** "Serve locally": serving runtimes run as child processes, stopped on dispose. */
   servers: LocalServers;
+  /** Docker Engine clients, one per address (DOCKER_HOST, context or default socket). */
+  docker: DockerConnections;
+  /** Images built here: the model's versions. */
+  builds: BuildHistory;
+  /** Containers started here; stopped on dispose. */
+  containers: ContainerManager;
+  credentials: CredentialStore;
   openModelDialog?: () => Promise<string | null>;
 }

@@ -53,6 +53,27 @@ export const ServingSettingsSchema = z.object({
 }).strict();
 export type ServingSettings = z.infer<typeof ServingSettingsSchema>;
 
+export const PLATFORMS = ['linux/amd64', 'linux/arm64'] as const;
+export const PlatformSchema = z.enum(PLATFORMS);
+export type Platform = z.infer<typeof PlatformSchema>;
+
+/** The official Node image, pinned: the default base of serving images (any image with Node 20+ works). */
+export const DEFAULT_BASE_IMAGE = 'node:20.20.2-bookworm-slim';
+/** What `modeldock base-image` makes from this machine's own Node when no registry can be reached. */
+export const OFFLINE_BASE_IMAGE = 'modeldock/node-offline:20';
+
+/** How the serving image is built. Every key has a default. */
+export const ImageSettingsSchema = z.object({
+  name: z.string().min(1).max(200).regex(/^[a-z0-9]+([._/:-][a-z0-9]+)*$/, 'use lower-case letters, digits, dots, dashes and slashes (e.g. "team/iris")').optional()
+    .describe('Image name, optionally with a registry ("registry.example.com/team/iris"); by default the model name.'),
+  tag: z.string().min(1).max(128).regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'letters, digits, dots, dashes and underscores').optional()
+    .describe('Image tag; by default the model version.'),
+  base: z.string().min(1).max(255).default(DEFAULT_BASE_IMAGE)
+    .describe(`Base image with Node 20+ (default ${DEFAULT_BASE_IMAGE}; offline: ${OFFLINE_BASE_IMAGE}).`),
+  platform: PlatformSchema.default('linux/amd64').describe('CPU architecture the image is for: linux/amd64 (most servers) or linux/arm64 (Graviton, Apple silicon).'),
+}).strict();
+export type ImageSettings = z.infer<typeof ImageSettingsSchema>;
+
 export const SpecSchema = z.object({
   apiVersion: z.literal(SPEC_API_VERSION).describe('Spec format version.'),
   model: z.object({
@@ -66,6 +87,7 @@ export const SpecSchema = z.object({
   labelsFile: z.string().optional().describe('Alternatively, a text file with one class name per line, relative to this spec.'),
   inputs: z.record(z.string(), InputSettingsSchema).optional().describe('Per-input settings, keyed by the model\'s input name.'),
   serving: ServingSettingsSchema.optional().describe('How the served model behaves: port, threads, batching, limits.'),
+  image: ImageSettingsSchema.optional().describe('How the Docker image is built: name, tag, base image, platform.'),
 }).strict();
 export type Spec = z.infer<typeof SpecSchema>;
 export type SpecInput = z.input<typeof SpecSchema>;

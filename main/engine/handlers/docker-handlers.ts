@@ -1,0 +1,61 @@
+import type Docker from 'dockerode';
+import { toErrorInfo } from '../../../shared/errors';
+import type { DockerStatus } from '../../../shared/schemas/docker';
+import { DEFAULT_BASE_IMAGE, OFFLINE_BASE_IMAGE } from '../../../shared/schemas/spec';
+import { listDockerContexts, withTimeout } from '../../docker/docker-connection';
+import { dockerError } from '../../docker/docker-errors';
+import { MANAGED_LABEL } from '../../docker/labels';
+import { makeOfflineBase } from '../../docker/offline-base';
+import type { EngineServices, Handlers } from '../types';
+
+async function hasImage(docker: Docker, reference: string): Promise<boolean | null> {
+  try {
+    await docker.getImage(reference).inspect();
+    return true;
+  } catch (error) {
+    return (error as { statusCode?: number }).statusCode === 404 ? false : null;
+  }
+}
+
+/** The engine itself: is Docker there, which one, and the offline base image. */
+export function dockerHandlers(services: EngineServices): Pick<Handlers, 'docker.status' | 'docker.makeBase'> {
+  return {
+    async 'docker.status'({ context }) {
+      const contexts = listDockerContexts();
+      const { docker, endpoint } = services.docker.client(context);
+      const status: DockerStatus = {
+        endpoint, available: false, error: null, serverVersion: null, apiVersion: null, platform: null, cpus: null,
+        memoryBytes: null, managedImages: null, managedContainers: null, defaultBase: DEFAULT_BASE_IMAGE,
+        defaultBasePresent: null, offlineBase: OFFLINE_BASE_IMAGE, offlineBasePresent: null, contexts,
+      };
+      try {
+        const [version, info] = await withTimeout(Promise.all([docker.version(), docker.info()]), 10_000, 'Docker status');
+        const filters = JSON.stringify({ label: [`${MANAGED_LABEL}=true`] });
+        const [images, containers, defaultBasePresent, offlineBasePresent] = await Promise.all([
+          docker.listImages({ filters }), docker.listContainers({ all: true, filters }),
+          hasImage(docker, DEFAULT_BASE_IMAGE), hasImage(docker, OFFLINE_BASE_IMAGE),
+        ]);
+        const arch = version.Arch === 'x86_64' ? 'amd64' : version.Arch === 'aarch64' ? 'arm64' : version.Arch;
+        Object.assign(status, {
+          available: true,
+          serverVersion: version.Version,
+          apiVersion: version.ApiVersion,
+          platform: `${version.Os}/${arch}`,
+          cpus: info.NCPU ?? null,
+          memoryBytes: info.MemTotal ?? null,
+          managedImages: images.length,
+          managedContainers: containers.length,
+          defaultBasePresent,
+          offlineBasePresent,
+        });
+      } catch (error) {
+        status.error = toErrorInfo(dockerError(error, { action: 'connect', address: endpoint.address }));
+      }
+      return status;
+    },
+    async 'docker.makeBase'({ context, tag, force }, { onProgress, signal }) {
+      const { docker } = await services.docker.get(context);
+      return makeOfflineBase(docker, { tag, force, signal, onStep: (step, index, total) => onProgress({ step, index, total }) });
+    },
+  };
+}
