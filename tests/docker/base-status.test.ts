@@ -1,0 +1,84 @@
+// docker.status and docker.makeBase against the real engine: the offline base is imported from this machine's
+// Node, runs Node as the runtime's non-root user, and a dead DOCKER_HOST is reported in plain words, not thrown.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Docker from 'dockerode';
+import { createEngine, type Engine } from '../../main/engine/engine';
+import { rejection } from '../support/rejection';
+
+const TEST_TAG = 'modeldock-test/node-offline:base-test';
+
+describe('docker engine status and the offline base image', () => {
+  let engine: Engine;
+  let dataDir = '';
+
+  before(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-docker-'));
+    engine = createEngine({ shell: 'cli', dataDir });
+  });
+  after(async () => {
+    await engine.dispose();
+    await new Docker().getImage(TEST_TAG).remove({ force: true }).catch(() => {});
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('reports the engine, its platform and what ModelDock made', async () => {
+    const status = await engine.invoke('docker.status', {});
+    assert.equal(status.available, true, JSON.stringify(status.error));
+    assert.match(status.serverVersion ?? '', /^\d+\./);
+    assert.match(status.platform ?? '', /^linux\/(amd64|arm64)$/);
+    assert.ok((status.cpus ?? 0) >= 1);
+    assert.equal(typeof status.managedImages, 'number');
+    assert.equal(status.offlineBase, 'modeldock/node-offline:20');
+  });
+
+  it('a dead DOCKER_HOST gives "Docker is not running" with the address, and status says so without throwing', async () => {
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = `unix://${path.join(dataDir, 'no-such.sock')}`;
+    try {
+      const status = await engine.invoke('docker.status', {});
+      assert.equal(status.available, false);
+      assert.equal(status.endpoint.source, 'DOCKER_HOST');
+      assert.equal(status.error?.code, 'docker-not-running');
+      assert.match(status.error?.message ?? '', /no-such\.sock/);
+      const error = await rejection(engine.invoke('docker.makeBase', { tag: TEST_TAG }));
+      assert.equal(error.code, 'docker-not-running');
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST; else process.env.DOCKER_HOST = saved;
+    }
+  });
+
+  it('makes an offline base from this machine\'s Node that runs Node as a non-root user', async () => {
+    const steps: string[] = [];
+    const made = await engine.invoke('docker.makeBase', { tag: TEST_TAG, force: true }, { onProgress: (p) => steps.push(p.step) });
+    assert.equal(made.created, true);
+    assert.equal(made.nodeVersion, process.version);
+    assert.equal(steps.length, 3);
+    // Node plus a handful of libraries: about the size of the node binary, far below a Debian image.
+    const nodeBytes = fs.statSync(process.execPath).size;
+    assert.ok(made.sizeBytes < nodeBytes + 30 * 1024 * 1024, `${made.sizeBytes} bytes`);
+    const again = await engine.invoke('docker.makeBase', { tag: TEST_TAG });
+    assert.equal(again.created, false);
+    assert.equal(again.imageId, made.imageId);
+
+    const docker = new Docker();
+    const info = await docker.getImage(TEST_TAG).inspect();
+    assert.equal(info.Config.Labels?.['dev.modeldock.managed'], 'true');
+    const container = await docker.createContainer({
+      Image: TEST_TAG, User: '10001:10001', HostConfig: { NetworkMode: 'none' },
+      Cmd: ['node', '-e', 'console.log(JSON.stringify({ uid: process.getuid(), v: process.version, tmp: require("fs").statSync("/tmp").mode & 0o1777 }))'],
+    });
+    try {
+      await container.start();
+      assert.equal(((await container.wait()) as { StatusCode: number }).StatusCode, 0);
+      const out = (await container.logs({ stdout: true, stderr: true })).toString('utf8');
+      const json = JSON.parse(out.slice(out.indexOf('{'), out.lastIndexOf('}') + 1)) as { uid: number; v: string; tmp: number };
+      assert.deepEqual(json, { uid: 10001, v: process.version, tmp: 0o1777 });
+    } finally {
+      await container.remove({ force: true });
+    }
+  });
+});
