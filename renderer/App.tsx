@@ -3,8 +3,10 @@ import { CrashBoundary } from './components/CrashBoundary';
 import { Sidebar } from './components/Sidebar';
 import { TopBar } from './components/TopBar';
 import { ComingLater } from './screens/ComingLater';
+import { DeployScreen } from './screens/DeployScreen';
 import { FileBrowserDialog } from './screens/FileBrowserDialog';
 import { ModelScreen } from './screens/ModelScreen';
+import { PackageScreen } from './screens/PackageScreen';
 import { RunScreen } from './screens/RunScreen';
 import { TestScreen } from './screens/TestScreen';
 import { PrimaryActionProvider, useCurrentPrimaryAction } from './state/primary-action';
@@ -32,8 +34,10 @@ function Shell() {
           <CrashBoundary key={step}>
             {step === 'model' && <ModelScreen />}
             {step === 'test' && <TestScreen />}
+            {step === 'package' && <PackageScreen />}
             {step === 'run' && <RunScreen />}
-            {(step === 'package' || step === 'deploy' || step === 'monitor') && <ComingLater step={step} />}
+            {step === 'deploy' && <DeployScreen />}
+            {step === 'monitor' && <ComingLater step={step} />}
           </CrashBoundary>
         </main>
       </div>

@@ -55,6 +55,11 @@ export function isSymbolic(dim: Dim): boolean {
   return typeof dim !== 'number';
 }
 
+/** "1 core", "0.5 cores", "2 cores". */
+export function coresText(cores: number): string {
+  return `${cores} ${cores === 1 ? 'core' : 'cores'}`;
+}
+
 export function threadsText(threads: number): string {
   return threads === 0 ? 'auto threads' : threads === 1 ? '1 thread' : `${threads} threads`;
 }

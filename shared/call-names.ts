@@ -43,6 +43,10 @@ export const CALL_NAMES = [
   'container.cleanup',
   'files.list',
   'dialog.openModel',
+  'deploy.manifests',
+  'deploy.capacity',
+  'deploy.export',
+  'deploy.bundle',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

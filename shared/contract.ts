@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppInfoSchema, ListDirResponseSchema, SpecDocumentSchema } from './schemas/app';
+import { BundleRequestSchema, BundleResultSchema } from './schemas/bundle';
 import { BenchProgressSchema, BenchRequestSchema, BenchResultSchema } from './schemas/bench';
 import {
   PredictRequestSchema, PredictResponseSchema, SampleInputsRequestSchema, SampleInputsResponseSchema,
@@ -19,6 +20,10 @@ import {
   MakeBaseRequestSchema, MakeBaseResultSchema, RegistryListSchema, RegistryLoginRequestSchema, RegistryLoginResultSchema,
   RegistryRefSchema,
 } from './schemas/docker';
+import {
+  CapacityPlanSchema, CapacityRequestSchema, DeployExportRequestSchema, DeployExportResultSchema, DeployManifestsRequestSchema,
+  DeployManifestsSchema,
+} from './schemas/kubernetes';
 import { FixKindSchema, StepProgressSchema, ValidationReportSchema } from './schemas/validation';
 import type { CallName } from './call-names';
 
@@ -252,6 +257,28 @@ export const contract = {
     summary: 'Native open dialog (desktop app only)',
     request: Empty,
     response: z.object({ path: z.string().nullable() }),
+  }),
+
+  'deploy.manifests': call({
+    summary: 'Kubernetes manifests (plain YAML and Kustomize base + dev/prod overlays) for an image, with their checks',
+    request: DeployManifestsRequestSchema,
+    response: DeployManifestsSchema,
+  }),
+  'deploy.capacity': call({
+    summary: 'Size pods, replicas and the autoscaler from a load test, for a target request rate and p99 goal',
+    request: CapacityRequestSchema,
+    response: CapacityPlanSchema,
+  }),
+  'deploy.export': call({
+    summary: 'Write the Kubernetes manifests under a folder\'s k8s/ (refused when a required check failed, unless allowed)',
+    request: DeployExportRequestSchema,
+    response: DeployExportResultSchema,
+  }),
+  'deploy.bundle': call({
+    summary: 'Write a deploy bundle (folder or .zip): model, spec, Dockerfile and exact build context, k8s/, docker-compose.yml, README, OpenAPI, Grafana and Prometheus files, sha256 manifest',
+    request: BundleRequestSchema,
+    response: BundleResultSchema,
+    progress: StepProgressSchema,
   }),
 } as const;
 

@@ -3,10 +3,16 @@ import { createEngine, type Engine } from '../engine/engine';
 import { APP_VERSION } from '../engine/versions';
 import { parseArgs, UsageError } from './args';
 import { EXIT, HELP_OPTION, type CommandContext, type CommandDef } from './command';
+import { baseImageCommand } from './commands/base-image';
 import { benchCommand } from './commands/bench';
+import { buildCommand } from './commands/build';
+import { exportCommand } from './commands/export';
 import { fixCommand } from './commands/fix';
+import { imagesCommand } from './commands/images';
 import { inspectCommand } from './commands/inspect';
 import { predictCommand } from './commands/predict';
+import { pushCommand } from './commands/push';
+import { runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
 import { specCheckCommand, specInitCommand } from './commands/spec';
 import { uiCommand } from './commands/ui';
@@ -17,7 +23,7 @@ import { styleFor, type CliIO } from './term';
 
 export const COMMANDS: CommandDef[] = [
   inspectCommand, validateCommand, predictCommand, benchCommand, serveCommand, specInitCommand, specCheckCommand, fixCommand,
-  uiCommand,
+  uiCommand, buildCommand, baseImageCommand, imagesCommand, runCommand, pushCommand, exportCommand,
 ];
 
 export interface RunOptions {

@@ -36,14 +36,15 @@ export function dockerErrorText(error: unknown): string {
 const socketCode = (error: unknown): string | undefined =>
   error && typeof error === 'object' ? (error as { code?: string }).code : undefined;
 
-const statusOf = (error: unknown): number | undefined =>
+/** The HTTP status the engine answered with (404: no such object, 304: already in that state), if any. */
+export const dockerStatusCode = (error: unknown): number | undefined =>
   error && typeof error === 'object' ? (error as { statusCode?: number }).statusCode : undefined;
 
 export function dockerError(error: unknown, ctx: DockerErrorContext): ModelDockError {
   if (error instanceof ModelDockError) return error;
   const text = dockerErrorText(error);
   const code = socketCode(error);
-  const status = statusOf(error);
+  const status = dockerStatusCode(error);
   const detail = text.slice(0, 4000);
   const where = ctx.address ? ` at ${ctx.address}` : '';
   const make = (c: string, title: string, message: string, fix: string) => new ModelDockError({ code: c, title, message, fix, detail });
@@ -81,7 +82,7 @@ export function dockerError(error: unknown, ctx: DockerErrorContext): ModelDockE
       `Port ${ctx.port ?? ''} on 127.0.0.1 is taken by another program or container.`.replace('Port  on', 'The port on'),
       'Pick another port, or leave the port empty so ModelDock chooses a free one.');
   }
-  if (/unauthorized|authentication required|denied: requested access|incorrect username or password|401/i.test(text)
+  if (/unauthorized|authentication required|denied: requested access|incorrect username or password|no basic auth credentials|401/i.test(text)
     && (ctx.action === 'push' || ctx.action === 'login')) {
     return make('registry-auth-failed', 'The registry refused the credentials',
       `${ctx.registry ?? 'The registry'} did not accept the user name and password (or token) for this ${ctx.action}.`,

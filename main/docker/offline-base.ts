@@ -6,6 +6,9 @@ import type Docker from 'dockerode';
 import { ModelDockError } from '../../shared/errors';
 import { OFFLINE_BASE_IMAGE } from '../../shared/schemas/spec';
 import { dockerError } from './docker-errors';
+import { followDockerStream } from './docker-stream';
+import { findImage } from './image-lookup';
+import { splitReference } from './image-reference';
 import { MANAGED_LABEL } from './labels';
 import { onnxRuntimeBinaryDir } from './onnxruntime-files';
 import { tarStream, type TarEntry } from './tar-stream';
@@ -111,25 +114,11 @@ export async function offlineRootEntries(nodeBinary: string): Promise<TarEntry[]
   return entries;
 }
 
-async function imageExists(docker: Docker, reference: string): Promise<Docker.ImageInspectInfo | null> {
-  try {
-    return await docker.getImage(reference).inspect();
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return null;
-    throw dockerError(error, { action: 'inspect', image: reference });
-  }
-}
-
-function followImport(docker: Docker, stream: NodeJS.ReadableStream): Promise<string> {
-  return new Promise((resolve, reject) => {
-    docker.modem.followProgress(stream, (error: Error | null, output: Array<{ status?: string; error?: string; errorDetail?: { message?: string } }>) => {
-      if (error) return reject(error);
-      const failed = output.find((o) => o.error || o.errorDetail);
-      if (failed) return reject(failed);
-      const last = [...output].reverse().find((o) => typeof o.status === 'string' && o.status.startsWith('sha256:'));
-      resolve(last?.status ?? '');
-    });
-  });
+/** The imported image's id, from the last "sha256:..." status the engine sent ("" when it sent none). */
+async function followImport(docker: Docker, stream: NodeJS.ReadableStream): Promise<string> {
+  const output = await followDockerStream(docker, stream);
+  const last = [...output].reverse().find((o) => typeof o.status === 'string' && o.status.startsWith('sha256:'));
+  return last?.status ?? '';
 }
 
 /** Creates (or finds) the offline base image and checks that Node starts in it. */
@@ -139,7 +128,7 @@ export async function makeOfflineBase(docker: Docker, options: MakeBaseOptions =
   const step = (i: number) => options.onStep?.(steps[i], i, steps.length);
   const nodeBinary = findNodeBinary();
   const nodeVersion = (await execFileAsync(nodeBinary, ['--version'])).stdout.trim();
-  const existing = await imageExists(docker, reference);
+  const existing = await findImage(docker, reference);
   if (existing && !options.force) {
     return { reference, imageId: existing.Id, sizeBytes: existing.Size, nodeVersion, created: false };
   }
@@ -195,13 +184,4 @@ async function checkNodeRuns(docker: Docker, reference: string, nodeVersion: str
   } finally {
     await container.remove({ force: true }).catch(() => {});
   }
-}
-
-/** "repo:tag" -> ["repo", "tag"]; a port in a registry host is not a tag. */
-export function splitReference(reference: string): [string, string] {
-  const at = reference.indexOf('@');
-  const base = at >= 0 ? reference.slice(0, at) : reference;
-  const colon = base.lastIndexOf(':');
-  if (colon > base.lastIndexOf('/')) return [base.slice(0, colon), base.slice(colon + 1)];
-  return [base, 'latest'];
 }

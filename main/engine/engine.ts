@@ -9,7 +9,9 @@ import { InferenceService } from '../inference/inference-service';
 import { LocalServers } from '../serving/local-servers';
 import { resolveDataDir } from './data-dir';
 import { appHandlers } from './handlers/app-handlers';
+import { bundleHandlers } from './handlers/bundle-handlers';
 import { containerHandlers } from './handlers/container-handlers';
+import { deployHandlers } from './handlers/deploy-handlers';
 import { dockerHandlers } from './handlers/docker-handlers';
 import { fileHandlers } from './handlers/file-handlers';
 import { imageHandlers } from './handlers/image-handlers';
@@ -57,6 +59,8 @@ export function createEngine(options: EngineOptions): Engine {
     ...containerHandlers(services),
     ...registryHandlers(services),
     ...fileHandlers(services),
+    ...deployHandlers(services),
+    ...bundleHandlers(services),
   };
 
   async function call<N extends CallName>(

@@ -7,9 +7,9 @@ import { STATUS_TEXT, StatusDot } from './StatusDot';
 export const STEPS: { id: StepId; label: string; blurb: string; later?: boolean }[] = [
   { id: 'model', label: 'Model', blurb: 'Open, inspect, validate' },
   { id: 'test', label: 'Test', blurb: 'Predict, benchmark' },
-  { id: 'package', label: 'Package', blurb: 'Spec, Docker image', later: true },
-  { id: 'run', label: 'Run', blurb: 'Serve locally, try it' },
-  { id: 'deploy', label: 'Deploy', blurb: 'Kubernetes', later: true },
+  { id: 'package', label: 'Package', blurb: 'Docker image, versions' },
+  { id: 'run', label: 'Run', blurb: 'Locally or in Docker' },
+  { id: 'deploy', label: 'Deploy', blurb: 'Kubernetes manifests, export' },
   { id: 'monitor', label: 'Monitor', blurb: 'Metrics, drift', later: true },
 ];
 

@@ -2,16 +2,7 @@ import { Card } from '../components/Card';
 import { usePrimaryAction } from '../state/primary-action';
 import type { StepId } from '../state/workbench';
 
-const LATER: Record<'package' | 'deploy' | 'monitor', { title: string; what: string; points: string[] }> = {
-  package: {
-    title: 'Package: put your model in a Docker image',
-    what: 'This step will wrap your model and a small prediction server into a Docker image: one file that runs the same on your laptop, a server or the cloud, with nothing else to install.',
-    points: [
-      'Write the package spec (modeldock.yaml): name, version, labels, input preprocessing.',
-      'Generate the Dockerfile for you and build the image, with progress and logs.',
-      'Keep each version, so you can go back to the one that worked.',
-    ],
-  },
+const LATER: Record<'deploy' | 'monitor', { title: string; what: string; points: string[] }> = {
   deploy: {
     title: 'Deploy: serve it from a Kubernetes cluster',
     what: 'This step will turn your image into a deployment on Kubernetes, the system that keeps several instances of your model running, replaces any that crash, and adds more when traffic grows.',
@@ -33,7 +24,7 @@ const LATER: Record<'package' | 'deploy' | 'monitor', { title: string; what: str
 };
 
 /** Later steps are calm previews of what they will do, never broken screens. */
-export function ComingLater({ step }: { step: Exclude<StepId, 'model' | 'test' | 'run'> }) {
+export function ComingLater({ step }: { step: Exclude<StepId, 'model' | 'test' | 'run' | 'package'> }) {
   usePrimaryAction(null);
   const text = LATER[step];
   return (

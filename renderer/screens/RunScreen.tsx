@@ -1,23 +1,61 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ModelReport } from '../../shared/schemas/model';
 import { Card } from '../components/Card';
 import { usePrimaryAction } from '../state/primary-action';
 import { useWorkbench } from '../state/workbench';
+import { DockerRun } from './run/DockerRun';
 import { LogPanel } from './run/LogPanel';
 import { MetricsCards } from './run/MetricsCards';
+import { runMode, setRunMode, type RunMode } from './run/run-choice';
 import { ServerCard } from './run/ServerCard';
 import { TryPanel } from './run/TryPanel';
 import { useLocalServer } from './run/use-local-server';
 import './run/run.css';
 
-/** Run step: serve the open ONNX model locally, watch its log and metrics, and try it in every protocol. */
+/**
+ * Run step: serve the open ONNX model on this computer (no Docker needed) or run its image in a Docker container;
+ * either way watch its log and numbers, and try it in every protocol.
+ */
 export function RunScreen() {
   const { model, setStep } = useWorkbench();
+  const [mode, setMode] = useState<RunMode>(runMode);
   if (!model || model.format !== 'onnx' || !model.onnx) return <NoModel hasModel={!!model} onOpen={() => setStep('model')} />;
-  return <ServeLocally key={model.path} model={model} />;
+  const choose = (next: RunMode) => {
+    setRunMode(next);
+    setMode(next);
+  };
+  const switcher = <ModeSwitch mode={mode} onChange={choose} />;
+  return mode === 'docker'
+    ? <Screen switcher={switcher}><DockerRun key={model.path} model={model} /></Screen>
+    : <ServeLocally key={model.path} model={model} switcher={switcher} />;
 }
 
-function ServeLocally({ model }: { model: ModelReport }) {
+function Screen({ switcher, children }: { switcher: ReactNode; children: ReactNode }) {
+  return (
+    <div className="screen" data-testid="run-screen">
+      {switcher}
+      {children}
+    </div>
+  );
+}
+
+function ModeSwitch({ mode, onChange }: { mode: RunMode; onChange: (mode: RunMode) => void }) {
+  return (
+    <div className="run-mode">
+      <div className="segmented" role="radiogroup" aria-label="Where to run the model">
+        <button type="button" role="radio" aria-checked={mode === 'local'} className="segment" onClick={() => onChange('local')} data-testid="run-mode-local">On this computer</button>
+        <button type="button" role="radio" aria-checked={mode === 'docker'} className="segment" onClick={() => onChange('docker')} data-testid="run-mode-docker">In a Docker container</button>
+      </div>
+      <span className="muted run-mode-help">
+        {mode === 'local'
+          ? 'Quick: ModelDock\'s server as a process on this machine, no Docker needed.'
+          : 'Exact: the image you built, as a server would run it, with CPU and memory limits.'}
+      </span>
+    </div>
+  );
+}
+
+function ServeLocally({ model, switcher }: { model: ModelReport; switcher: ReactNode }) {
   const server = useLocalServer(model.path);
   const [port, setPort] = useState('');
   const portNumber = port === '' ? undefined : Number(port);
@@ -43,14 +81,14 @@ function ServeLocally({ model }: { model: ModelReport }) {
 
   const live = state === 'ready' || state === 'starting' || state === 'stopping' || server.starting;
   return (
-    <div className="screen" data-testid="run-screen">
+    <Screen switcher={switcher}>
       <ServerCard server={server} port={port} onPortChange={setPort} portProblem={portProblem} />
       <MetricsCards modelPath={model.path} live={state === 'ready'} />
       <div className="run-columns">
         <TryPanel modelPath={model.path} serverUrl={state === 'ready' ? server.status?.url ?? null : null} ready={state === 'ready' && !server.stopping} />
         <LogPanel modelPath={model.path} live={live} />
       </div>
-    </div>
+    </Screen>
   );
 }
 
@@ -67,7 +105,7 @@ function NoModel({ hasModel, onOpen }: { hasModel: boolean; onOpen: () => void }
         <ul className="plain-list">
           <li>Start and stop the server with one button; it listens on this computer only.</li>
           <li>Try it in the lesson's /predict format, TF Serving / KServe V1 and the V2 protocol, with the curl command for each.</li>
-          <li>Running it in a Docker container comes with packaging in a later release.</li>
+          <li>Or run the Docker image you built in the Package step, with CPU and memory limits, and load-test it.</li>
         </ul>
       </Card>
     </div>

@@ -27,6 +27,9 @@ export type TestOutcome = 'idle' | 'done' | 'error';
 /** The Run step's local server for the open model: not started, serving, or failed. */
 export type RunOutcome = 'idle' | 'serving' | 'error';
 
+/** The Package step's latest build of the open model: none yet, an image built, or a failed build. */
+export type PackageOutcome = 'idle' | 'built' | 'error';
+
 export interface Notice {
   text: string;
   path?: string;
@@ -49,6 +52,9 @@ export interface Workbench {
   testStatus: TestOutcome;
   /** The latest prediction or benchmark's outcome for that model; ignored once another model is open. */
   reportTestOutcome(modelPath: string, outcome: 'done' | 'error'): void;
+  packageStatus: PackageOutcome;
+  /** The Package screen says how the open model's latest build went; ignored once another model is open. */
+  reportPackageOutcome(modelPath: string, outcome: PackageOutcome): void;
   runStatus: RunOutcome;
   /** The Run screen says how the open model's local server is doing; ignored once another model is open. */
   reportRunOutcome(modelPath: string, outcome: RunOutcome): void;
@@ -84,6 +90,7 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
   const [validation, setValidation] = useState<Validation>({ status: 'idle' });
   const [testStatus, setTestStatus] = useState<TestOutcome>('idle');
   const [runStatus, setRunStatus] = useState<RunOutcome>('idle');
+  const [packageStatus, setPackageStatus] = useState<PackageOutcome>('idle');
   const [browserOpen, setBrowserOpen] = useState(false);
   const validateAbort = useRef<AbortController | null>(null);
   // The model on screen, read by answers that arrive late (spec, test runs) so they never land on another model.
@@ -122,6 +129,7 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
     setSpec(null);
     setTestStatus('idle');
     setRunStatus('idle');
+    setPackageStatus('idle');
     setValidation({ status: 'idle' });
     setStep('model');
     void refreshRecent();
@@ -144,6 +152,7 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
     setValidation({ status: 'idle' });
     setTestStatus('idle');
     setRunStatus('idle');
+    setPackageStatus('idle');
     setNotice(null);
   }, []);
 
@@ -259,18 +268,23 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
     if (shownPath.current === modelPath) setRunStatus(outcome);
   }, []);
 
+  const reportPackageOutcome = useCallback((modelPath: string, outcome: PackageOutcome) => {
+    if (shownPath.current === modelPath) setPackageStatus(outcome);
+  }, []);
+
   const value = useMemo<Workbench>(() => ({
     step, setStep, model, spec, opening, openError, openErrorFile, dismissOpenError: clearOpenError,
-    notice, dismissNotice: () => setNotice(null), recent, validation, testStatus, reportTestOutcome, runStatus, reportRunOutcome,
+    notice, dismissNotice: () => setNotice(null), recent, validation, testStatus, reportTestOutcome, packageStatus, reportPackageOutcome,
+    runStatus, reportRunOutcome,
     browserOpen, setBrowserOpen, openPath, openFile, browse, validate, applyFix, forget, closeModel,
   }), [step, model, spec, opening, openError, openErrorFile, clearOpenError, notice, recent, validation, testStatus,
-    reportTestOutcome, runStatus, reportRunOutcome, browserOpen, openPath, openFile, browse, validate, applyFix, forget, closeModel]);
+    reportTestOutcome, packageStatus, reportPackageOutcome, runStatus, reportRunOutcome, browserOpen, openPath, openFile, browse, validate, applyFix, forget, closeModel]);
 
   return <WorkbenchContext.Provider value={value}>{children}</WorkbenchContext.Provider>;
 }
 
 /** The sidebar's status dot for each step, derived from what is known about the open model. */
-export function stepStatus(step: StepId, wb: Pick<Workbench, 'model' | 'validation' | 'testStatus' | 'openError'> & Partial<Pick<Workbench, 'runStatus'>>): StepStatus {
+export function stepStatus(step: StepId, wb: Pick<Workbench, 'model' | 'validation' | 'testStatus' | 'openError'> & Partial<Pick<Workbench, 'runStatus' | 'packageStatus'>>): StepStatus {
   const { model, validation, testStatus, openError } = wb;
   if (step === 'model') {
     if (!model) return openError ? 'error' : 'not-started';
@@ -287,6 +301,10 @@ export function stepStatus(step: StepId, wb: Pick<Workbench, 'model' | 'validati
     if (testStatus === 'done') return 'done';
     if (testStatus === 'error') return 'error';
     return 'ready';
+  }
+  if (step === 'package') {
+    if (!model || model.format !== 'onnx') return 'not-started';
+    return wb.packageStatus === 'built' ? 'done' : wb.packageStatus === 'error' ? 'error' : 'ready';
   }
   if (step === 'run') {
     if (!model || model.format !== 'onnx') return 'not-started';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KubernetesSettingsSchema } from './kubernetes-settings';
 
 /**
  * modeldock.yaml: everything a user configures for one model. The GUI reads and writes it; the CLI takes it with
@@ -88,6 +89,7 @@ export const SpecSchema = z.object({
   inputs: z.record(z.string(), InputSettingsSchema).optional().describe('Per-input settings, keyed by the model\'s input name.'),
   serving: ServingSettingsSchema.optional().describe('How the served model behaves: port, threads, batching, limits.'),
   image: ImageSettingsSchema.optional().describe('How the Docker image is built: name, tag, base image, platform.'),
+  kubernetes: KubernetesSettingsSchema.optional().describe('How the model runs in a Kubernetes cluster: resources, autoscaling, exposure, rollout.'),
 }).strict();
 export type Spec = z.infer<typeof SpecSchema>;
 export type SpecInput = z.input<typeof SpecSchema>;

@@ -66,7 +66,7 @@ describe('web serve locally', { skip: haveChromium ? false : `no Chromium at ${C
     await page.getByTestId('step-run').click();
     await page.getByTestId('run-screen').waitFor();
     assert.equal(await page.getByTestId('serve-state').getAttribute('data-state'), 'not-running');
-    assert.match(await page.getByTestId('serve-card').innerText(), /later release/);
+    assert.match(await page.getByTestId('serve-card').innerText(), /In a Docker container/);
     await page.getByTestId('serve-start').waitFor();
     // The Try panel is prefilled from the model before the server runs, and says what to do.
     await page.locator('[data-testid="try-body"]').waitFor();

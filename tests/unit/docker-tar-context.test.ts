@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { listDockerContexts, resolveDockerEndpoint } from '../../main/docker/docker-connection';
-import { splitReference } from '../../main/docker/offline-base';
+import { splitReference } from '../../main/docker/image-reference';
 import { tarSize, tarStream, type TarEntry } from '../../main/docker/tar-stream';
 
 describe('tar stream', () => {

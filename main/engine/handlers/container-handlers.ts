@@ -1,20 +1,38 @@
 import type { EngineServices, Handlers } from '../types';
-import { notYet } from './not-yet';
 
 type ContainerCalls = 'container.run' | 'container.stop' | 'container.status' | 'container.list' | 'container.logs'
   | 'container.stats' | 'container.try' | 'container.loadTest' | 'container.cleanup';
 
-/** STUB (the run/push helper replaces this file). */
-export function containerHandlers(_services: EngineServices): Pick<Handlers, ContainerCalls> {
+/** Containers run from serving images: the ContainerManager does the work, these only unpack the requests. */
+export function containerHandlers(services: EngineServices): Pick<Handlers, ContainerCalls> {
+  const containers = services.containers;
   return {
-    async 'container.run'() { return notYet('container.run'); },
-    async 'container.stop'() { return notYet('container.stop'); },
-    async 'container.status'() { return notYet('container.status'); },
-    async 'container.list'() { return notYet('container.list'); },
-    async 'container.logs'() { return notYet('container.logs'); },
-    async 'container.stats'() { return notYet('container.stats'); },
-    async 'container.try'() { return notYet('container.try'); },
-    async 'container.loadTest'() { return notYet('container.loadTest'); },
-    async 'container.cleanup'() { return notYet('container.cleanup'); },
+    async 'container.run'(request, { onProgress, signal }) {
+      return containers.run(request, { onProgress, signal });
+    },
+    async 'container.stop'({ id, remove, context }) {
+      return containers.stop(id, { remove, context });
+    },
+    async 'container.status'({ id, context }) {
+      return containers.status(id, context);
+    },
+    async 'container.list'({ context }) {
+      return { containers: await containers.list(context) };
+    },
+    async 'container.logs'({ id, afterSeq, limit, context }) {
+      return containers.logs(id, afterSeq, limit, context);
+    },
+    async 'container.stats'({ id, context }) {
+      return containers.stats(id, context);
+    },
+    async 'container.try'({ id, protocol, body, context }) {
+      return containers.try(id, protocol, body, context);
+    },
+    async 'container.loadTest'(request, { onProgress, signal }) {
+      return containers.loadTest(request, { onProgress, signal });
+    },
+    async 'container.cleanup'({ context }) {
+      return containers.cleanup(context);
+    },
   };
 }

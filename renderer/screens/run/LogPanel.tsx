@@ -10,7 +10,16 @@ const KEEP_LINES = 2000;
  * The server's log, live: polled about once a second while visible, newest at the bottom. It follows new lines
  * unless the user scrolled up to read something, and says so instead of yanking the view away.
  */
-export function LogPanel({ modelPath, live }: { modelPath: string; live: boolean }) {
+/** Where the lines come from: the local server (default) or a container. Remount (key) when the source changes. */
+export interface LogSource {
+  fetch(afterSeq: number): Promise<{ lines: LogLine[]; nextSeq: number; dropped: number }>;
+  title: string;
+  subtitle: string;
+  emptyText: string;
+  testId: string;
+}
+
+export function LogPanel({ modelPath, live, source }: { modelPath: string; live: boolean; source?: LogSource }) {
   const [lines, setLines] = useState<LogLine[]>([]);
   const [dropped, setDropped] = useState(0);
   const [raw, setRaw] = useState(false);
@@ -19,7 +28,7 @@ export function LogPanel({ modelPath, live }: { modelPath: string; live: boolean
   const box = useRef<HTMLDivElement>(null);
 
   async function fetchMore() {
-    const answer = await api.call('serve.logs', { modelPath, afterSeq: afterSeq.current });
+    const answer = source ? await source.fetch(afterSeq.current) : await api.call('serve.logs', { modelPath, afterSeq: afterSeq.current });
     afterSeq.current = answer.nextSeq;
     if (answer.dropped) setDropped((d) => d + answer.dropped);
     if (answer.lines.length) setLines((old) => [...old, ...answer.lines].slice(-KEEP_LINES));
@@ -42,9 +51,9 @@ export function LogPanel({ modelPath, live }: { modelPath: string; live: boolean
 
   return (
     <Card
-      title="Server log"
-      subtitle="What the server writes: one line per request and event, as your model's container will. ModelDock's own reads of /metrics are left out."
-      testId="serve-log"
+      title={source?.title ?? 'Server log'}
+      subtitle={source?.subtitle ?? 'What the server writes: one line per request and event, as your model\'s container will. ModelDock\'s own reads of /metrics are left out.'}
+      testId={source?.testId ?? 'serve-log'}
       actions={(
         <label className="toggle-label">
           <input type="checkbox" checked={raw} onChange={(e) => setRaw(e.target.checked)} data-testid="log-raw-toggle" />
@@ -54,7 +63,7 @@ export function LogPanel({ modelPath, live }: { modelPath: string; live: boolean
     >
       <div className="log-box mono" ref={box} onScroll={onScroll} data-testid="log-lines" data-count={lines.length} role="log" aria-live="off">
         {dropped > 0 && <div className="log-note">{dropped.toLocaleString('en-US')} older lines not kept</div>}
-        {lines.length === 0 && <div className="log-note">No lines yet. Start the server to see its log.</div>}
+        {lines.length === 0 && <div className="log-note">{source?.emptyText ?? 'No lines yet. Start the server to see its log.'}</div>}
         {lines.map((line) => (
           <div key={line.seq} className={`log-line log-${line.level} log-from-${line.stream}`} data-testid="log-line" data-event={line.event ?? ''}>
             <span className="log-time">{line.time.slice(11, 19)}</span>

@@ -32,7 +32,7 @@ export function ServerCard({ server, port, onPortChange, portProblem }: ServerCa
   return (
     <Card
       title="Serve locally"
-      subtitle="Runs your model with ModelDock's server on this machine, no Docker needed: the same program your Docker image will run. Running it as a container comes with packaging in a later release."
+      subtitle="Runs your model with ModelDock's server on this machine, no Docker needed: the same program your Docker image runs. To run the image itself, choose In a Docker container above."
       testId="serve-card"
       className="serve-card"
     >

@@ -15,7 +15,17 @@ type Drafts = Partial<Record<TryProtocol, string>>;
  * Send the running server a request in each protocol it speaks, as a client would: the body is prefilled from the
  * model's inputs and editable, and the exact curl command follows what is in the editor.
  */
-export function TryPanel({ modelPath, serverUrl, ready }: { modelPath: string; serverUrl: string | null; ready: boolean }) {
+/** Where requests go instead of the local server (a container): its URL, how to send, and what to say while it is down. */
+export interface TryTarget {
+  send(protocol: TryProtocol, body: string | undefined): Promise<ServeTryResponse>;
+  /** Examples and curl commands point here instead of the local server's address. */
+  baseUrl: string | null;
+  subtitle: string;
+  notReadyText: string;
+  testId: string;
+}
+
+export function TryPanel({ modelPath, serverUrl, ready, target }: { modelPath: string; serverUrl: string | null; ready: boolean; target?: TryTarget }) {
   const [protocol, setProtocol] = useState<TryProtocol>('lesson');
   const [drafts, setDrafts] = useState<Drafts>({});
   const [example, setExample] = useState<TryExample | null>(null);
@@ -48,7 +58,7 @@ export function TryPanel({ modelPath, serverUrl, ready }: { modelPath: string; s
     setSending(true);
     setError(null);
     try {
-      const answer = await api.call('serve.try', { modelPath, protocol, body });
+      const answer = target ? await target.send(protocol, body) : await api.call('serve.try', { modelPath, protocol, body });
       setResults((r) => ({ ...r, [protocol]: answer }));
     } catch (e) {
       setError(errorInfoOf(e));
@@ -62,12 +72,12 @@ export function TryPanel({ modelPath, serverUrl, ready }: { modelPath: string; s
   }
 
   const result = results[protocol];
-  const shownExample = example?.protocol === protocol ? example : null;
+  const shownExample = example?.protocol === protocol ? rebased(example, target?.baseUrl ?? null) : null;
   return (
     <Card
       title="Try it"
-      subtitle="Send the running server a request the way a client would, in each protocol it speaks."
-      testId="try-panel"
+      subtitle={target?.subtitle ?? 'Send the running server a request the way a client would, in each protocol it speaks.'}
+      testId={target?.testId ?? 'try-panel'}
     >
       <div className="tabs" role="tablist" aria-label="Protocol">
         {PROTOCOLS.map((p) => (
@@ -104,7 +114,7 @@ export function TryPanel({ modelPath, serverUrl, ready }: { modelPath: string; s
             {sending && <span className="spinner" aria-hidden="true" />}
             Send
           </button>
-          {!ready && <span className="muted">Start the server to send requests.</span>}
+          {!ready && <span className="muted">{target?.notReadyText ?? 'Start the server to send requests.'}</span>}
         </div>
         {error && <ErrorBanner error={error} onDismiss={() => setError(null)} testId="try-error" />}
         {result && <TryResult result={result} />}
@@ -118,6 +128,15 @@ export function TryPanel({ modelPath, serverUrl, ready }: { modelPath: string; s
       </div>
     </Card>
   );
+}
+
+/** The engine's example names the local server's address; a container listens elsewhere. */
+function rebased(example: TryExample, baseUrl: string | null): TryExample {
+  if (!baseUrl) return example;
+  let origin: string;
+  try { origin = new URL(example.url).origin; } catch { return example; }
+  if (origin === baseUrl) return example;
+  return { ...example, url: example.url.split(origin).join(baseUrl), curl: example.curl.split(origin).join(baseUrl) };
 }
 
 function TryResult({ result }: { result: ServeTryResponse }) {

@@ -1,0 +1,42 @@
+/**
+ * Every best-practice check, in the spirit of kube-score, Polaris and Checkov: id, what it means in plain words,
+ * and whether a failure blocks export ("required") or is only reported ("recommended").
+ */
+export const CHECK_CATALOG = {
+  'api-schema': { title: 'Valid against the Kubernetes API schema', severity: 'required' },
+  'namespaced': { title: 'Has a namespace', severity: 'required' },
+  'labels-recommended': { title: 'Carries the app.kubernetes.io labels', severity: 'recommended' },
+  'run-as-non-root': { title: 'Runs as a non-root user', severity: 'required' },
+  'read-only-root-filesystem': { title: 'Read-only root filesystem with a writable /tmp', severity: 'required' },
+  'no-privilege-escalation': { title: 'Cannot gain privileges', severity: 'required' },
+  'capabilities-drop-all': { title: 'Drops all Linux capabilities', severity: 'required' },
+  'seccomp-runtime-default': { title: 'Seccomp profile RuntimeDefault', severity: 'required' },
+  'no-service-account-token': { title: 'No service account token mounted', severity: 'required' },
+  'resources-set': { title: 'CPU and memory requests and limits set', severity: 'required' },
+  'memory-fits-measurement': { title: 'Memory limit above the measured peak', severity: 'required' },
+  'probes-present': { title: 'Startup, readiness and liveness probes', severity: 'required' },
+  'probes-distinct': { title: 'Readiness and liveness probes differ', severity: 'required' },
+  'startup-probe-covers-cold-start': { title: 'Startup probe allows for the cold start', severity: 'required' },
+  'image-tag-pinned': { title: 'Image has a tag other than "latest"', severity: 'required' },
+  'image-digest': { title: 'Image pinned by digest', severity: 'recommended' },
+  'graceful-shutdown': { title: 'Stops without dropping requests', severity: 'required' },
+  'spread-across-nodes': { title: 'Pods spread across nodes', severity: 'required' },
+  'prometheus-annotations': { title: 'Prometheus scrape annotations', severity: 'recommended' },
+  'config-from-configmap': { title: 'Settings come from a ConfigMap in the set', severity: 'required' },
+  'pdb-present': { title: 'A PodDisruptionBudget covers the pods', severity: 'required' },
+  'no-static-replicas-under-hpa': { title: 'No fixed replicas under an autoscaler', severity: 'required' },
+  'high-availability': { title: 'At least two pods', severity: 'recommended' },
+  'network-policy': { title: 'A NetworkPolicy covers the pods', severity: 'recommended' },
+  'service-selects-pods': { title: 'Service selects the model\'s pods', severity: 'required' },
+  'service-target-port': { title: 'Service forwards to a port the pods open', severity: 'required' },
+  'service-type': { title: 'Service type exposes the model once, as intended', severity: 'required' },
+  'hpa-targets-deployment': { title: 'Autoscaler targets a Deployment in the set', severity: 'required' },
+  'hpa-range': { title: 'Autoscaler range is sensible', severity: 'required' },
+  'hpa-metrics-have-requests': { title: 'Autoscaler metrics have requests to measure against', severity: 'required' },
+  'pdb-allows-eviction': { title: 'Disruption budget still lets nodes drain', severity: 'required' },
+  'ingress-targets-service': { title: 'Ingress routes to a Service port in the set', severity: 'required' },
+  'ingress-tls': { title: 'Ingress serves HTTPS', severity: 'recommended' },
+  'servicemonitor-selects-service': { title: 'ServiceMonitor finds the Service\'s metrics port', severity: 'required' },
+} as const satisfies Record<string, { title: string; severity: 'required' | 'recommended' }>;
+
+export type CheckId = keyof typeof CHECK_CATALOG;

@@ -1,0 +1,41 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createEngine, type Engine } from '../../../main/engine/engine';
+import { OFFLINE_BASE_IMAGE } from '../../../shared/schemas/spec';
+import { ensureFixtures } from '../../fixtures/make-fixtures';
+import { ensureBuilt } from '../../support/ensure-built';
+
+/** The image the run and push tests use: the iris fixture built through the engine from the offline base. */
+export const SERVING_TEST_TAG = 'modeldock-test/iris-run:1';
+
+export interface ServingImage {
+  reference: string;
+  imageId: string;
+  modelPath: string;
+}
+
+/**
+ * Builds (or rebuilds from cache: a second call is a fraction of a second) the iris serving image with
+ * `image.build`, so the engine's build history knows it. Without an engine a temporary one is used.
+ */
+export async function ensureServingImage(engine?: Engine, tag = SERVING_TEST_TAG): Promise<ServingImage> {
+  ensureBuilt();
+  const modelPath = path.join(await ensureFixtures(), 'iris.onnx');
+  let own: { engine: Engine; dataDir: string } | null = null;
+  if (!engine) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-image-'));
+    own = { engine: createEngine({ shell: 'cli', dataDir }), dataDir };
+  }
+  const use = engine ?? own!.engine;
+  try {
+    await use.invoke('docker.makeBase', {});
+    const record = await use.invoke('image.build', { modelPath, base: OFFLINE_BASE_IMAGE, tag });
+    return { reference: record.reference, imageId: record.imageId, modelPath };
+  } finally {
+    if (own) {
+      await own.engine.dispose();
+      fs.rmSync(own.dataDir, { recursive: true, force: true });
+    }
+  }
+}
