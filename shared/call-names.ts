@@ -9,6 +9,7 @@ export const CALL_NAMES = [
   'model.fix',
   'model.recent',
   'model.forget',
+  'model.scan',
   'inference.sampleInputs',
   'inference.predict',
   'bench.run',
@@ -47,6 +48,7 @@ export const CALL_NAMES = [
   'deploy.capacity',
   'deploy.export',
   'deploy.bundle',
+  'monitor.profile',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

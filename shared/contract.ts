@@ -6,6 +6,7 @@ import {
   PredictRequestSchema, PredictResponseSchema, SampleInputsRequestSchema, SampleInputsResponseSchema,
 } from './schemas/inference';
 import { ModelReportSchema, RecentModelSchema } from './schemas/model';
+import { ScanReportSchema } from './schemas/scan';
 import {
   ServeExampleRequestSchema, ServeLogsRequestSchema, ServeLogsResponseSchema, ServeMetricsResponseSchema,
   ServeModelRequestSchema, ServeStartRequestSchema, ServeStatusListSchema, ServeStatusRequestSchema,
@@ -24,6 +25,7 @@ import {
   CapacityPlanSchema, CapacityRequestSchema, DeployExportRequestSchema, DeployExportResultSchema, DeployManifestsRequestSchema,
   DeployManifestsSchema,
 } from './schemas/kubernetes';
+import { MonitorProfileRequestSchema, MonitorProfileResultSchema } from './schemas/monitoring';
 import { FixKindSchema, StepProgressSchema, ValidationReportSchema } from './schemas/validation';
 import type { CallName } from './call-names';
 
@@ -78,6 +80,11 @@ export const contract = {
     summary: 'Remove a model from the recent list',
     request: ModelPath,
     response: z.object({ items: z.array(RecentModelSchema) }),
+  }),
+  'model.scan': call({
+    summary: 'Static safety scan: what loading a pickle, joblib, PyTorch, TorchScript or Keras file would import and run (never loads it)',
+    request: ModelPath,
+    response: ScanReportSchema,
   }),
 
   'inference.sampleInputs': call({
@@ -279,6 +286,11 @@ export const contract = {
     request: BundleRequestSchema,
     response: BundleResultSchema,
     progress: StepProgressSchema,
+  }),
+  'monitor.profile': call({
+    summary: 'Capture a reference profile (feature bins, shares, summary stats) from sample data; written beside the model and baked into its image for drift scores',
+    request: MonitorProfileRequestSchema,
+    response: MonitorProfileResultSchema,
   }),
 } as const;
 

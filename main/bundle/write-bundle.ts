@@ -8,7 +8,7 @@ import type { BundleRequest, BundleResult } from '../../shared/schemas/bundle';
 import { DeployManifestsRequestSchema, KubernetesSettingsSchema, type DeployManifests, type GeneratedFile } from '../../shared/schemas/kubernetes';
 import type { RuntimeConfig } from '../../shared/schemas/serving';
 import type { StepProgress } from '../../shared/schemas/validation';
-import { makeBuildPlan, type BuildPlanDetail } from '../docker/build-plan';
+import type { BuildPlanDetail } from '../docker/build-plan';
 import { APP_VERSION } from '../engine/versions';
 import type { EngineServices } from '../engine/types';
 import { devNamespace } from '../kubernetes/kustomize-files';
@@ -19,6 +19,7 @@ import { exampleFor } from '../serving/try-protocols';
 import { readSpec } from '../spec/spec-file';
 import { BUNDLE_PATHS, dockerignoreText } from './bundle-layout';
 import { BUNDLE_FORMAT, CHECKSUMS_FILE, checksumsText, hashFiles, MANIFEST_FILE } from './bundle-manifest';
+import { planBundleImage } from './bundle-image-plan';
 import { bundleReadme } from './bundle-readme';
 import { bundleSpecText } from './bundle-spec';
 import { composeFile, nodeCommandOfDockerfile } from './compose-file';
@@ -54,9 +55,9 @@ export async function writeBundle(services: EngineServices, request: BundleReque
 
   step('Planning the image');
   const docker = await optionalDocker(services, request.context, warnings);
-  const detail = await makeBuildPlan({ modelPath: request.modelPath, specPath: request.specPath, tag: request.image, base: request.base, platform: request.platform, noCache: false, context: request.context }, docker);
+  const { detail, matchedBuild, mismatch } = await planBundleImage(request, docker, services.builds);
   const { plan } = detail;
-  warnings.push(...plan.warnings);
+  warnings.push(...plan.warnings, ...(mismatch ? [mismatch] : []));
   const spec = detail.specPath ? readSpec(detail.specPath) : null;
   const runtimeConfig = JSON.parse(configText(detail)) as RuntimeConfig;
 
@@ -170,6 +171,7 @@ export async function writeBundle(services: EngineServices, request: BundleReque
       path: target.path,
       format: request.zip ? 'zip' : 'folder',
       image: manifests.image,
+      builtImageId: matchedBuild?.imageId ?? null,
       files: allFiles,
       totalBytes: allFiles.reduce((sum, f) => sum + f.bytes, 0),
       zipBytes,

@@ -6,6 +6,7 @@ import { EXIT, HELP_OPTION, type CommandContext, type CommandDef } from './comma
 import { baseImageCommand } from './commands/base-image';
 import { benchCommand } from './commands/bench';
 import { buildCommand } from './commands/build';
+import { bundleCommand } from './commands/bundle';
 import { exportCommand } from './commands/export';
 import { fixCommand } from './commands/fix';
 import { imagesCommand } from './commands/images';
@@ -13,6 +14,7 @@ import { inspectCommand } from './commands/inspect';
 import { predictCommand } from './commands/predict';
 import { pushCommand } from './commands/push';
 import { runCommand } from './commands/run';
+import { scanCommand } from './commands/scan';
 import { serveCommand } from './commands/serve';
 import { specCheckCommand, specInitCommand } from './commands/spec';
 import { uiCommand } from './commands/ui';
@@ -22,8 +24,8 @@ import { ProgressBar } from './progress-bar';
 import { styleFor, type CliIO } from './term';
 
 export const COMMANDS: CommandDef[] = [
-  inspectCommand, validateCommand, predictCommand, benchCommand, serveCommand, specInitCommand, specCheckCommand, fixCommand,
-  uiCommand, buildCommand, baseImageCommand, imagesCommand, runCommand, pushCommand, exportCommand,
+  inspectCommand, scanCommand, validateCommand, predictCommand, benchCommand, serveCommand, specInitCommand, specCheckCommand, fixCommand,
+  uiCommand, buildCommand, baseImageCommand, imagesCommand, runCommand, pushCommand, exportCommand, bundleCommand,
 ];
 
 export interface RunOptions {

@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { listedName } from './container-status';
 import type { TrackedContainer } from './container-tracked';
 import { dockerError } from './docker-errors';
-import { MANAGED_LABEL } from './labels';
+import { MANAGED_LABEL, STARTED_CONTAINER_FILTER } from './labels';
 
 /** Removes ModelDock's stopped containers and its dangling (untagged, superseded) images; never a running one. */
 
@@ -19,7 +19,7 @@ export async function removeStoppedContainersAndImages(
   const removedImages: string[] = [];
   let reclaimedBytes = 0;
   try {
-    const containers = await docker.listContainers({ all: true, size: true, filters: { label: [`${MANAGED_LABEL}=true`] } });
+    const containers = await docker.listContainers({ all: true, size: true, filters: STARTED_CONTAINER_FILTER });
     for (const info of containers) {
       if (info.State === 'running' || info.State === 'restarting' || info.State === 'paused') continue;
       if (tracked.get(info.Id)?.state === 'starting') continue;

@@ -18,7 +18,7 @@ import {
 import { loadTestResult, prepareTryRequest } from './container-try';
 import type { DockerConnections } from './docker-connection';
 import { dockerError, dockerStatusCode } from './docker-errors';
-import { MANAGED_LABEL } from './labels';
+import { IMAGE_LABEL, MANAGED_LABEL, STARTED_CONTAINER_FILTER } from './labels';
 import { runLoadTest } from './load-test';
 
 /**
@@ -134,7 +134,7 @@ export class ContainerManager {
     const { docker } = await this.options.docker.get(context);
     let found: Docker.ContainerInfo[];
     try {
-      found = await docker.listContainers({ all: true, filters: { label: [`${MANAGED_LABEL}=true`] } });
+      found = await docker.listContainers({ all: true, filters: STARTED_CONTAINER_FILTER });
     } catch (error) {
       throw dockerError(error, { action: 'inspect' });
     }
@@ -243,7 +243,7 @@ export class ContainerManager {
       if (dockerStatusCode(error) === 404) throw missingError(id);
       throw dockerError(error, { action: 'inspect' });
     }
-    if (info.Config.Labels?.[MANAGED_LABEL] !== 'true') throw notManagedError(info.Name.replace(/^\//, ''));
+    if (info.Config.Labels?.[MANAGED_LABEL] !== 'true' || !info.Config.Labels?.[IMAGE_LABEL]) throw notManagedError(info.Name.replace(/^\//, ''));
     const existing = this.tracked.get(info.Id);
     if (existing) return existing;
     const tracked = await adoptedContainer(docker, container, info, context, () => this.hostMemoryOf(docker));

@@ -17,7 +17,9 @@ import { fileHandlers } from './handlers/file-handlers';
 import { imageHandlers } from './handlers/image-handlers';
 import { inferenceHandlers } from './handlers/inference-handlers';
 import { modelHandlers } from './handlers/model-handlers';
+import { monitorHandlers } from './handlers/monitor-handlers';
 import { registryHandlers } from './handlers/registry-handlers';
+import { scanHandlers } from './handlers/scan-handlers';
 import { serveHandlers } from './handlers/serve-handlers';
 import { specHandlers } from './handlers/spec-handlers';
 import { RecentModels } from './recent-models';
@@ -51,6 +53,7 @@ export function createEngine(options: EngineOptions): Engine {
   const handlers: Handlers = {
     ...appHandlers(services),
     ...modelHandlers(services),
+    ...scanHandlers(services),
     ...inferenceHandlers(services),
     ...specHandlers(services),
     ...serveHandlers(services),
@@ -61,6 +64,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...fileHandlers(services),
     ...deployHandlers(services),
     ...bundleHandlers(services),
+    ...monitorHandlers(services),
   };
 
   async function call<N extends CallName>(

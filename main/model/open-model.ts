@@ -8,6 +8,7 @@ import { detectFormat, type FormatDetection } from './detect-format';
 import { fileAccessError } from './file-errors';
 import { readOnnxModel, type OnnxModel } from './onnx-inspect';
 import { isProtobufDecodeError } from './protobuf/file-reader';
+import { scanModelFile } from './scan/scan-model';
 
 /**
  * Opening a model: recognise it by content, then inspect ONNX (weights skipped) or explain how to convert the
@@ -43,8 +44,10 @@ export async function openModelDetailed(
   const base = { path: absolute, fileName, format: detection.format, formatLabel: detection.label };
   if (detection.format !== 'onnx') {
     const bytes = stat.isDirectory() ? folderBytes(absolute) : stat.size;
+    // The safety scan reads bytes only; a scan that cannot finish says so in its report instead of failing the open.
+    const scan = await scanModelFile(absolute).catch(() => undefined);
     return {
-      report: { ...base, bytes, conversion: conversionHint(detection, absolute), inspectMs: elapsed(started) },
+      report: { ...base, bytes, conversion: conversionHint(detection, absolute), scan, inspectMs: elapsed(started) },
       model: null,
     };
   }

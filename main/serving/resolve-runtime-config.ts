@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ModelDockError } from '../../shared/errors';
-import type { SpecIssue } from '../../shared/schemas/spec';
+import type { RuntimeMonitoringInput } from '../../shared/schemas/monitoring';
+import type { Spec, SpecIssue } from '../../shared/schemas/spec';
 import { RuntimeConfigSchema, type RuntimeConfig } from '../../shared/schemas/serving';
 import { inspectOnnx } from '../model/onnx-inspect';
+import { defaultProfilePath, readProfileFile } from '../monitoring/profile-file';
 import { readSpec, resolveLabels, specPathForModel } from '../spec/spec-file';
 
 export interface ResolvedRuntimeConfig {
@@ -50,8 +52,25 @@ export async function resolveRuntimeConfigDetailed(modelPath: string, specPath?:
     labels,
     inputs: spec?.inputs ?? {},
     serving: spec?.serving ?? {},
+    ...monitoringFor(absoluteModel, spec, doc.specPath),
   });
   return { config, specPath: spec ? doc.specPath : null };
+}
+
+/**
+ * The spec's monitoring settings with the reference profile embedded (so an image carries it inside runtime.json):
+ * monitoring.profile when the spec names one (it must exist), else <model>.profile.json beside the model when
+ * present. Nothing at all when there is neither: the runtime then monitors with its defaults and no drift scores.
+ */
+function monitoringFor(modelPath: string, spec: Spec | null, specPath: string): { monitoring?: RuntimeMonitoringInput } {
+  const settings = spec?.monitoring;
+  const named = settings?.profile ? path.resolve(path.dirname(specPath), settings.profile) : null;
+  const fallback = defaultProfilePath(modelPath);
+  const profileFile = named ?? (fs.existsSync(fallback) ? fallback : null);
+  if (!settings && !profileFile) return {};
+  const { profile: _path, ...knobs } = settings ?? {};
+  void _path;
+  return { monitoring: { ...knobs, profile: profileFile ? readProfileFile(profileFile) : null } };
 }
 
 /** "Iris Classifier v2.onnx" -> "iris-classifier-v2": usable in a URL path, an image name and Kubernetes. */

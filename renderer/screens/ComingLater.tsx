@@ -2,16 +2,7 @@ import { Card } from '../components/Card';
 import { usePrimaryAction } from '../state/primary-action';
 import type { StepId } from '../state/workbench';
 
-const LATER: Record<'deploy' | 'monitor', { title: string; what: string; points: string[] }> = {
-  deploy: {
-    title: 'Deploy: serve it from a Kubernetes cluster',
-    what: 'This step will turn your image into a deployment on Kubernetes, the system that keeps several instances of your model running, replaces any that crash, and adds more when traffic grows.',
-    points: [
-      'Choose how many instances (pods) and how much CPU and memory each gets.',
-      'Scale out automatically under load (Horizontal Pod Autoscaler).',
-      'Or export a bundle of files to hand to your platform team.',
-    ],
-  },
+const LATER: Record<'monitor', { title: string; what: string; points: string[] }> = {
   monitor: {
     title: 'Monitor: know how it behaves in production',
     what: 'This step will show how your served model is doing: requests per second, latency and errors at the system level, and whether the inputs it sees drift away from the data it was trained on.',
@@ -24,7 +15,7 @@ const LATER: Record<'deploy' | 'monitor', { title: string; what: string; points:
 };
 
 /** Later steps are calm previews of what they will do, never broken screens. */
-export function ComingLater({ step }: { step: Exclude<StepId, 'model' | 'test' | 'run' | 'package'> }) {
+export function ComingLater({ step }: { step: Exclude<StepId, 'model' | 'test' | 'run' | 'package' | 'deploy'> }) {
   usePrimaryAction(null);
   const text = LATER[step];
   return (

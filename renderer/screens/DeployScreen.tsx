@@ -13,6 +13,7 @@ import { useWorkbench } from '../state/workbench';
 import { CapacityCard } from './deploy/CapacityCard';
 import { ChecksCard } from './deploy/ChecksCard';
 import { imageChoice, setAt, settingProblems } from './deploy/deploy-settings';
+import { BundleExport } from './deploy/BundleExport';
 import { ExportCard, type ExportState } from './deploy/ExportCard';
 import { ExposureCard, GuardCard } from './deploy/ExposureCard';
 import { ImageVersionCard } from './deploy/ImageVersionCard';
@@ -120,6 +121,16 @@ function Deploy({ model }: { model: ModelReport }) {
     ...(failedRequired > 0 && allowFailed ? ['--allow-failed-checks'] : []),
   ].join(' ') : null;
 
+  const bundleRequest = request && choice && settings ? {
+    modelPath: model.path,
+    image: choice.image,
+    ...(choice.digest ? { digest: choice.digest } : {}),
+    kubernetes: settings,
+    ...(choice.loadTest ? { loadTest: choice.loadTest } : {}),
+    allowFailedChecks: allowFailed,
+  } : null;
+  const bundleReason = blocked ?? (failedRequired > 0 && !allowFailed ? 'Required checks failed: fix the settings, or tick "Export anyway" above.' : null);
+
   const exportDisabled = !!blocked || !manifests.manifests || (failedRequired > 0 && !allowFailed) || outDir.trim() === '';
   usePrimaryAction({
     label: exporting.running ? 'Exporting…' : 'Export manifests',
@@ -157,7 +168,8 @@ function Deploy({ model }: { model: ModelReport }) {
             <YamlPreviewCard files={manifests.manifests?.files ?? null} updating={manifests.updating} error={manifests.error} />
             <RolloutStepsCard steps={manifests.manifests?.rollout ?? null} />
             <ExportCard outDir={outDir} onOutDir={setOutDir} manifests={manifests.manifests} blocked={blocked}
-              allowFailed={allowFailed} onAllowFailed={setAllowFailed} state={exporting} onExport={() => void runExport()} cliCommand={cliCommand} />
+              allowFailed={allowFailed} onAllowFailed={setAllowFailed} state={exporting} onExport={() => void runExport()} cliCommand={cliCommand}
+              bundle={<BundleExport defaultDir={`${folderOf(model.path)}/${name}-bundle`} request={bundleRequest} reason={bundleReason} beforeExport={spec.flush} />} />
           </div>
         </div>
       )}

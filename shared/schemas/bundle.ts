@@ -49,6 +49,8 @@ export const BundleResultSchema = z.object({
   format: z.enum(['folder', 'zip']),
   /** The image reference the bundle builds and deploys ("name:tag", "@sha256:..." appended when pinned). */
   image: z.string(),
+  /** The image built on this machine that the bundle reproduces exactly (same Dockerfile and files); null when none. */
+  builtImageId: z.string().nullable(),
   files: z.array(BundleFileSchema),
   /** Sum of the files' sizes. */
   totalBytes: z.number().int().min(0),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ScanReportSchema } from './scan';
 import { DimSchema, ElementTypeSchema } from './tensor';
 
 export const MODEL_FORMATS = [
@@ -75,6 +76,8 @@ export const ModelReportSchema = z.object({
   bytes: z.number(),
   onnx: OnnxSummarySchema.optional(),
   conversion: ConversionHintSchema.optional(),
+  /** Static safety scan (non-ONNX files): what loading the file would import and run. Optional, additive. */
+  scan: ScanReportSchema.optional(),
   inspectMs: z.number(),
 });
 export type ModelReport = z.infer<typeof ModelReportSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RuntimeMonitoringSchema } from './monitoring';
 import { InputSettingsSchema, ServingSettingsSchema } from './spec';
 
 /**
@@ -16,6 +17,8 @@ export const RuntimeConfigSchema = z.object({
   labels: z.array(z.string()).nullable().default(null),
   inputs: z.record(z.string(), InputSettingsSchema).default({}),
   serving: ServingSettingsSchema.default({}),
+  /** Model monitoring (absent: on, with no reference profile: summaries but no drift scores). */
+  monitoring: RuntimeMonitoringSchema.optional(),
 }).strict();
 export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;
 export type RuntimeConfigInput = z.input<typeof RuntimeConfigSchema>;

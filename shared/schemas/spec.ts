@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KubernetesSettingsSchema } from './kubernetes-settings';
+import { MonitoringSettingsSchema } from './monitoring';
 
 /**
  * modeldock.yaml: everything a user configures for one model. The GUI reads and writes it; the CLI takes it with
@@ -90,6 +91,7 @@ export const SpecSchema = z.object({
   serving: ServingSettingsSchema.optional().describe('How the served model behaves: port, threads, batching, limits.'),
   image: ImageSettingsSchema.optional().describe('How the Docker image is built: name, tag, base image, platform.'),
   kubernetes: KubernetesSettingsSchema.optional().describe('How the model runs in a Kubernetes cluster: resources, autoscaling, exposure, rollout.'),
+  monitoring: MonitoringSettingsSchema.optional().describe('Model monitoring in the served model: reference profile, drift window and threshold, feedback.'),
 }).strict();
 export type Spec = z.infer<typeof SpecSchema>;
 export type SpecInput = z.input<typeof SpecSchema>;

@@ -23,14 +23,15 @@ function fakePool(msFor: (rows: number) => number) {
 }
 
 test('calibration turns batching off when a run of 8 rows costs 8 runs of 1, and keeps it when rows are nearly free', async () => {
-  const linear = fakePool((rows) => rows * 4);
+  // Whole tens of milliseconds: timer lateness on a busy machine (a few ms) cannot fake a batching gain.
+  const linear = fakePool((rows) => rows * 20);
   const off = await calibrateBatching(linear, inputs, true, 32);
   assert.equal(off.configured, 32);
   assert.equal(off.effective, 1);
   assert.match(off.reason, /batching is off/);
   assert.ok(linear.seen.includes(1) && linear.seen.includes(8), `probed ${linear.seen.join(',')}`);
 
-  const flat = fakePool(() => 4);
+  const flat = fakePool(() => 20);
   const on = await calibrateBatching(flat, inputs, true, 32);
   assert.deepEqual([on.configured, on.effective], [32, 32]);
   assert.match(on.reason, /8 rows per run/);

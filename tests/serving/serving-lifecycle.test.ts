@@ -125,7 +125,8 @@ test('dynamic batching merges concurrent requests; maxBatchSize 1 turns it off; 
   const upTo16 = Number(/^modeldock_batch_size_bucket\{le="16"\} (\S+)$/m.exec(await (await fetch(`${batched.url}/metrics`)).text())![1]);
   assert.equal(upTo16, b.count, 'no call ran more than maxBatchSize rows');
 
-  const single = await startServer(t, { args: ['--model', model], env: { MODELDOCK_MAX_BATCH_SIZE: '1', MODELDOCK_THREADS: '1' } });
+  // Inference threads asked for explicitly: iris is small enough to run on the server thread otherwise.
+  const single = await startServer(t, { args: ['--model', model], env: { MODELDOCK_MAX_BATCH_SIZE: '1', MODELDOCK_THREADS: '1', MODELDOCK_INFERENCE: 'threads' } });
   const s = await burst(single.url);
   assert.equal(s.count, s.sum, 'every call ran one row');
   // The same answers either way.
@@ -134,8 +135,34 @@ test('dynamic batching merges concurrent requests; maxBatchSize 1 turns it off; 
   assert.equal(ready.intraOpThreads, 1);
   assert.equal(ready.workers, 1);
 
-  const capped = await startServer(t, { args: ['--model', model], env: { MODELDOCK_THREADS: '256' } });
+  const capped = await startServer(t, { args: ['--model', model], env: { MODELDOCK_THREADS: '256', MODELDOCK_INFERENCE: 'threads' } });
   const info = capped.logs.find((l) => l.event === 'ready')!;
   assert.ok((info.workers as number) * (info.intraOpThreads as number) <= os.availableParallelism());
   assert.ok(capped.logs.some((l) => l.event === 'threads-capped' && l.level === 'warn'));
+});
+
+test('a tiny model runs on the server thread, a heavier one in inference threads; MODELDOCK_INFERENCE=threads forces threads', async (t) => {
+  const fixtures = await ensureFixtures();
+  const readyOf = async (model: string, env: Record<string, string> = {}) => {
+    const server = await startServer(t, { args: ['--model', path.join(fixtures, model)], env });
+    const ready = server.logs.find((l) => l.event === 'ready')!;
+    const answer = await fetch(`${server.url}/healthz`);
+    assert.equal(answer.status, 200);
+    return { ready, server };
+  };
+  const tiny = await readyOf('iris.onnx');
+  assert.match(String(tiny.ready.inference), /^server thread \(a 32-row run takes [\d.]+ ms/);
+  assert.equal(tiny.ready.workers, 0);
+  const answer = await postJson(`${tiny.server.url}/predict`, { instances: [[5.1, 3.5, 1.4, 0.2]] });
+  assert.equal(answer.status, 200);
+  assert.equal(answer.body.predictions.length, 1);
+
+  const forced = await readyOf('iris.onnx', { MODELDOCK_INFERENCE: 'threads' });
+  assert.match(String(forced.ready.inference), /MODELDOCK_INFERENCE=threads/);
+  assert.equal(forced.ready.workers, 1);
+
+  // The small CNN fixture with batches of up to 512 rows: far over the line whatever the machine.
+  const heavy = await readyOf('cnn.onnx', { MODELDOCK_MAX_BATCH_SIZE: '512' });
+  assert.match(String(heavy.ready.inference), /^inference threads \(a \d+-row run takes [\d.]+ ms\)/);
+  assert.ok((heavy.ready.workers as number) >= 1);
 });

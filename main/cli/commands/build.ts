@@ -5,6 +5,7 @@ import { EXIT, JSON_OPTION, SPEC_OPTION, type CommandDef } from '../command';
 import { formatBytes, formatMs } from '../format';
 import { CONTEXT_OPTION } from '../docker-context';
 import { resolveModelTarget } from '../model-arg';
+import { buildFromBundleCommand } from './bundle';
 import { formatTable } from '../table';
 import type { Style } from '../term';
 
@@ -24,6 +25,7 @@ export const buildCommand: CommandDef = {
     { name: 'platform', value: 'OS/ARCH', help: `Target platform: ${PLATFORMS.join(' or ')} (default: the spec's, else linux/amd64)` },
     { name: 'no-cache', help: 'Rebuild every layer instead of reusing cached ones' },
     { name: 'dry-run', help: 'Print the Dockerfile and the build context\'s files without building' },
+    { name: 'bundle', value: 'DIR', help: 'Rebuild the identical image from a deploy bundle (modeldock bundle) instead of a model' },
     CONTEXT_OPTION,
     JSON_OPTION,
   ],
@@ -33,6 +35,8 @@ export const buildCommand: CommandDef = {
     'modeldock build iris.onnx --dry-run',
   ],
   async run(ctx) {
+    const bundleDir = oneValue(ctx.args, 'bundle');
+    if (bundleDir) return buildFromBundleCommand(ctx, bundleDir, { renderBuild, renderPlan });
     const { modelPath, specPath } = await resolveModelTarget(ctx, 'build');
     const platform = oneValue(ctx.args, 'platform');
     if (platform !== undefined && !(PLATFORMS as readonly string[]).includes(platform)) {

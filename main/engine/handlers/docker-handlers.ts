@@ -4,7 +4,7 @@ import type { DockerStatus } from '../../../shared/schemas/docker';
 import { DEFAULT_BASE_IMAGE, OFFLINE_BASE_IMAGE } from '../../../shared/schemas/spec';
 import { listDockerContexts, withTimeout } from '../../docker/docker-connection';
 import { dockerError } from '../../docker/docker-errors';
-import { MANAGED_LABEL } from '../../docker/labels';
+import { MANAGED_LABEL, STARTED_CONTAINER_FILTER } from '../../docker/labels';
 import { makeOfflineBase } from '../../docker/offline-base';
 import type { EngineServices, Handlers } from '../types';
 
@@ -32,7 +32,7 @@ export function dockerHandlers(services: EngineServices): Pick<Handlers, 'docker
         const [version, info] = await withTimeout(Promise.all([docker.version(), docker.info()]), 10_000, 'Docker status');
         const filters = JSON.stringify({ label: [`${MANAGED_LABEL}=true`] });
         const [images, containers, defaultBasePresent, offlineBasePresent] = await Promise.all([
-          docker.listImages({ filters }), docker.listContainers({ all: true, filters }),
+          docker.listImages({ filters }), docker.listContainers({ all: true, filters: STARTED_CONTAINER_FILTER }),
           hasImage(docker, DEFAULT_BASE_IMAGE), hasImage(docker, OFFLINE_BASE_IMAGE),
         ]);
         const arch = version.Arch === 'x86_64' ? 'amd64' : version.Arch === 'aarch64' ? 'arm64' : version.Arch;

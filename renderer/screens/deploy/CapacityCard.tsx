@@ -85,11 +85,11 @@ export function CapacityCard({ choice, settings, onApply, onMeasure }: CapacityC
           {plan && (
             <div className="capacity-plan" data-testid="capacity-plan" data-meets-goal={plan.meetsGoal}>
               <div className="stat-grid stat-grid-5">
-                <Stat label="One pod serves" value={plan.perPodRps} unit="req/s" testId="capacity-per-pod" />
+                <Stat label="One pod serves" value={plan.perPodRps >= 100 ? Math.round(plan.perPodRps) : plan.perPodRps} unit="req/s" testId="capacity-per-pod" />
                 <Stat label="Pods for the peak" value={plan.podsForTarget} testId="capacity-pods" />
                 <Stat label="Autoscaling" value={`${plan.autoscaling.minReplicas}–${plan.autoscaling.maxReplicas}`} unit="pods" testId="capacity-range" />
                 <Stat label="CPU per pod" value={plan.resources.requests.cpu} unit="cores" testId="capacity-cpu" />
-                <Stat label="Memory per pod" value={`${plan.resources.requests.memoryMiB}/${plan.resources.limits.memoryMiB}`} unit="MiB" testId="capacity-memory" hint="reserved / limit" />
+                <Stat label="Memory per pod" value={plan.resources.limits.memoryMiB} unit="MiB limit" testId="capacity-memory" hint={`${plan.resources.requests.memoryMiB} MiB reserved, ${plan.resources.limits.memoryMiB} MiB at most`} />
               </div>
               {!plan.meetsGoal && <p className="capacity-verdict capacity-verdict-bad" data-testid="capacity-verdict">The latency goal cannot be met by adding pods; see below.</p>}
               <ol className="capacity-lines mono" data-testid="capacity-lines">

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { DeployExportResult, DeployManifests } from '../../../shared/schemas/kubernetes';
 import { Card } from '../../components/Card';
@@ -23,10 +24,12 @@ interface ExportCardProps {
   onExport: () => void;
   /** The CLI command that writes the same files from the saved spec. */
   cliCommand: string | null;
+  /** The deploy bundle's part of the card. */
+  bundle: ReactNode;
 }
 
 /** Writes the manifests to a folder; refuses while a required check fails unless the user says otherwise. */
-export function ExportCard({ outDir, onOutDir, manifests, blocked, allowFailed, onAllowFailed, state, onExport, cliCommand }: ExportCardProps) {
+export function ExportCard({ outDir, onOutDir, manifests, blocked, allowFailed, onAllowFailed, state, onExport, cliCommand, bundle }: ExportCardProps) {
   const failedRequired = manifests?.summary.failedRequired ?? 0;
   const refused = failedRequired > 0 && !allowFailed;
   const disabled = !!blocked || !manifests || refused || state.running || outDir.trim() === '';
@@ -36,7 +39,7 @@ export function ExportCard({ outDir, onOutDir, manifests, blocked, allowFailed, 
     ?? (outDir.trim() === '' ? 'Choose a folder.' : null);
   const prod = state.result ? `${state.result.outDir}/k8s/kustomize/overlays/prod` : null;
   return (
-    <Card title="Export" subtitle="Write the manifests into a folder you can commit, hand to your platform team, or apply." testId="deploy-export">
+    <Card title="Export" subtitle="Write the manifests into a folder you can commit, hand to your platform team, or apply; or the whole deploy bundle." testId="deploy-export">
       <div className="export-row">
         <label className="setting-label" htmlFor="export-dir">Folder</label>
         <input id="export-dir" className="input mono export-dir" value={outDir} onChange={(e) => onOutDir(e.target.value)} data-testid="export-dir"
@@ -54,10 +57,6 @@ export function ExportCard({ outDir, onOutDir, manifests, blocked, allowFailed, 
           <span>Export anyway, with {failedRequired} failed required check{failedRequired === 1 ? '' : 's'} (for a test cluster, or to fix by hand)</span>
         </label>
       )}
-      <div className="export-row">
-        <button type="button" className="button" disabled data-testid="bundle-run" title="Coming with the deploy bundle">Export deploy bundle…</button>
-        <span className="muted small" data-testid="bundle-note">The full bundle (model, Dockerfile, manifests, README, dashboards) is not available in this version yet; the manifests export above is.</span>
-      </div>
       {state.error && <ErrorBanner error={state.error} testId="export-error" />}
       {state.result && (
         <div className="export-result" data-testid="export-result">
@@ -74,6 +73,7 @@ export function ExportCard({ outDir, onOutDir, manifests, blocked, allowFailed, 
           <CodeBlock code={cliCommand} language="shell" testId="export-cli" />
         </details>
       )}
+      {bundle}
       <Why testId="why-export">
         <p>ModelDock does not talk to your cluster here: it writes files. Commit them to Git, send them to the team that runs the cluster, or apply them yourself with the command shown after the export.</p>
         <p>The settings are kept in the <code>kubernetes:</code> section of modeldock.yaml next to your model, so <code>modeldock export</code> in a terminal or CI produces the same files.</p>

@@ -32,11 +32,11 @@ export function ImageVersionCard({ builds, error, choice, onChoose, measuredCold
         </div>
       )}
       {builds && builds.length > 0 && (
-        <div className="settings settings-aligned">
+        <div className="settings">
           <div className="setting setting-top">
             <label className="setting-label" htmlFor="deploy-image-select">Version</label>
             <div className="setting-control">
-              <select id="deploy-image-select" className="input mono input-wide" value={choice?.build.id ?? ''}
+              <select id="deploy-image-select" className="input mono deploy-image-select" value={choice?.build.id ?? ''}
                 onChange={(e) => onChoose(e.target.value)} data-testid="deploy-image-select">
                 {builds.map((b) => (
                   <option key={b.id} value={b.id}>
@@ -55,6 +55,7 @@ export function ImageVersionCard({ builds, error, choice, onChoose, measuredCold
                 {choice.digest
                   ? <span className="chip chip-ok" data-testid="deploy-image-digest" title={choice.digest}>digest {choice.digest.slice(7, 19)}</span>
                   : <span className="chip chip-warning" data-testid="deploy-image-local">not pushed</span>}
+                {!choice.pushed && <button type="button" className="button button-small" onClick={onPackage} data-testid="deploy-goto-push">Push it in Package</button>}
               </div>
               <p className="setting-help">
                 {choice.pushed
@@ -83,9 +84,6 @@ export function ImageVersionCard({ builds, error, choice, onChoose, measuredCold
             </div>
           )}
         </div>
-      )}
-      {choice && !choice.pushed && (
-        <button type="button" className="button button-small" onClick={onPackage} data-testid="deploy-goto-push">Push it in the Package step</button>
       )}
       <Why testId="why-image">
         <p>Kubernetes never builds anything: each of its machines (nodes) downloads your image from a registry and starts it. A tag like <code>iris:3</code> can be moved to another build later; a digest (<code>sha256:…</code>) names the exact bytes, so every pod runs the same model, including pods started months from now.</p>

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ZodError } from 'zod';
+import { RuntimeMonitoringSchema } from '../../../shared/schemas/monitoring';
 import { RuntimeConfigSchema, type RuntimeConfig } from '../../../shared/schemas/serving';
 import { ServingSettingsSchema, type ServingSettings } from '../../../shared/schemas/spec';
 
@@ -25,6 +26,8 @@ export interface StartOptions {
   port: number;
   /** Inference threads (workers); null = decide from the model and the CPU budget. */
   workers: number | null;
+  /** MODELDOCK_INFERENCE: "auto" runs tiny models on the server thread, "threads" always uses inference threads. */
+  inferencePlacement: 'auto' | 'threads';
   /** True when the config came from a bare --model: labels may be read from the model's metadata. */
   bareModel: boolean;
 }
@@ -96,6 +99,9 @@ export function loadStartOptions(argv: string[], env: NodeJS.ProcessEnv): StartO
   if (configPath && !path.isAbsolute(config.model.path)) config.model.path = path.resolve(path.dirname(configPath), config.model.path);
   if (modelOverride) config.model.path = path.resolve(modelOverride);
   config.serving = applyServingEnv(config.serving, env);
+  config.monitoring = config.monitoring ?? RuntimeMonitoringSchema.parse({});
+  const monitoringText = nonEmpty(env.MODELDOCK_MONITORING);
+  if (monitoringText !== undefined) config.monitoring.enabled = parseSwitch(monitoringText, 'MODELDOCK_MONITORING');
 
   const host = flags.host ?? nonEmpty(env.MODELDOCK_HOST) ?? '0.0.0.0';
   if (!/^[\w.:-]+$/.test(host)) throw new ConfigError(`The host "${host}" is not an address (e.g. 0.0.0.0 or 127.0.0.1).`);
@@ -104,8 +110,13 @@ export function loadStartOptions(argv: string[], env: NodeJS.ProcessEnv): StartO
   const workersText = nonEmpty(env.MODELDOCK_WORKERS);
   const workers = workersText === undefined ? null : parseInteger(workersText, 'MODELDOCK_WORKERS', 1, 256);
 
+  const placementText = nonEmpty(env.MODELDOCK_INFERENCE) ?? 'auto';
+  if (placementText !== 'auto' && placementText !== 'threads') {
+    throw new ConfigError(`MODELDOCK_INFERENCE must be "auto" or "threads", not "${placementText}".`);
+  }
+
   checkModelFile(config.model.path);
-  return { config, source, host, port, workers, bareModel: !configPath };
+  return { config, source, host, port, workers, inferencePlacement: placementText, bareModel: !configPath };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -175,6 +186,13 @@ function parseInteger(text: string, what: string, min: number, max: number): num
   const n = Number(text);
   if (n < min || n > max) throw new ConfigError(`${what}=${text} is out of range (${min}..${max}).`);
   return n;
+}
+
+function parseSwitch(text: string, what: string): boolean {
+  const value = text.toLowerCase();
+  if (['on', 'true', '1', 'yes'].includes(value)) return true;
+  if (['off', 'false', '0', 'no'].includes(value)) return false;
+  throw new ConfigError(`${what}="${text}" must be on or off.`);
 }
 
 function parsePort(text: string | undefined, what: string): number | undefined {

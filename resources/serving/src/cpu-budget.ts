@@ -6,11 +6,25 @@ import * as os from 'node:os';
  * cgroup v2 CPU quota (cpu.max: "quota period", or "max" when unlimited). Docker's --cpus=1.5 becomes 2 threads
  * (rounded up: a fractional CPU still runs a thread, just throttled), never more than the machine has.
  */
-export function availableCpus(cpuMaxPath = '/sys/fs/cgroup/cpu.max'): { cpus: number; source: string } {
+export function availableCpus(cpuMaxPath = '/sys/fs/cgroup/cpu.max', cgroupV1CpuDir = '/sys/fs/cgroup/cpu'): { cpus: number; source: string } {
   const parallel = Math.max(1, os.availableParallelism());
   const quota = readCgroupQuota(cpuMaxPath);
   if (quota !== null && quota < parallel) return { cpus: quota, source: 'cgroup cpu.max' };
+  // Hosts still on cgroup v1 (older distributions, some CI runners) give Docker's --cpus as a CFS quota.
+  const v1 = readCgroupV1Quota(cgroupV1CpuDir);
+  if (v1 !== null && v1 < parallel) return { cpus: v1, source: 'cgroup v1 cpu.cfs_quota_us' };
   return { cpus: parallel, source: 'os.availableParallelism' };
+}
+
+export function readCgroupV1Quota(cpuDir: string): number | null {
+  try {
+    const q = Number(fs.readFileSync(`${cpuDir}/cpu.cfs_quota_us`, 'utf8').trim());
+    const p = Number(fs.readFileSync(`${cpuDir}/cpu.cfs_period_us`, 'utf8').trim());
+    if (!(q > 0) || !(p > 0)) return null; // -1: no limit
+    return Math.max(1, Math.ceil(q / p));
+  } catch {
+    return null;
+  }
 }
 
 export function readCgroupQuota(cpuMaxPath: string): number | null {

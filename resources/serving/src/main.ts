@@ -6,12 +6,16 @@ import { inspectOnnx } from '../../../main/model/onnx-inspect';
 import { ConfigError, USAGE, loadStartOptions, type StartOptions } from './config';
 import { calibrateBatching } from './batch-calibration';
 import { planThreads } from './cpu-budget';
+import { FeedbackTracker } from './feedback';
 import { Logger, errorText } from './log';
+import { ModelMonitor, MonitorSetupError } from './model-monitor';
 import { describeModel } from './model-info';
 import { Scheduler } from './scheduler';
-import { RUNTIME_VERSION, ModelServer } from './server';
+import { outputKind } from '../../../main/monitoring/output-kind';
+import { RUNTIME_VERSION, ModelServer, type ServerMonitoring } from './server';
 import { createServerMetrics } from './server-metrics';
-import { ModelLoadError, WorkerPool } from './worker-pool';
+import { chooseInferencePlacement } from './inference-placement';
+import { ModelLoadError, WorkerPool, type InferenceRunner } from './worker-pool';
 
 /**
  * modeldock-serve: the model server inside every ModelDock image (and behind `modeldock serve`).
@@ -53,6 +57,8 @@ async function main(): Promise<void> {
   metrics.modelInfo.set(1, { name: config.model.name, version: config.model.version });
 
   const pool = new WorkerPool(WorkerPool.defaultScript(), { modelPath: config.model.path, intraOpThreads: plan.intraOpThreads }, plan.workers, log);
+  // What shutdown closes: the thread pool, or the server-thread session that replaced it (tiny models).
+  let runner: InferenceRunner = pool;
   let server: ModelServer | null = null;
   const httpServer = http.createServer({
     requestTimeout: settings.requestTimeoutMs + 1000,
@@ -97,7 +103,7 @@ async function main(): Promise<void> {
     const startedAt = performance.now();
     log.lifecycle('shutdown', { signal, phase: 'draining', inFlight: server?.active ?? 0, graceSeconds: settings.gracePeriodSeconds });
     if (!server) {
-      void pool.close().finally(() => exit(0));
+      void runner.close().finally(() => exit(0));
       return;
     }
     const s = server;
@@ -122,7 +128,7 @@ async function main(): Promise<void> {
         if (finished) return;
         finished = true;
         httpServer.closeAllConnections();
-        void pool.close().finally(() => exit(exitCode));
+        void runner.close().finally(() => exit(exitCode));
       };
       httpServer.close(finish);
       httpServer.closeIdleConnections();
@@ -161,16 +167,48 @@ async function main(): Promise<void> {
     log.warn('warmup-failed', { error: 'The warm-up inference with sample inputs failed; serving anyway.', cause: cleanOrtMessage(errorText(error)) });
   }
   const batching = await calibrateBatching(pool, model.inputs, model.batchable, settings.maxBatchSize);
+  const placement = await chooseInferencePlacement(pool, model.inputs, config.model.path, {
+    batchRows: model.batchable ? batching.effective : 1,
+    workersRequested: options.workers !== null,
+    mode: options.inferencePlacement,
+  });
+  if (placement.inline) {
+    runner = placement.inline;
+    await pool.close();
+  }
   const warmupMs = performance.now() - warmStarted;
-  const scheduler = new Scheduler(pool, {
+  const monitoring = config.monitoring!;
+  metrics.registry.gauge('modeldock_monitoring_enabled', '1 when model monitoring (input summaries, drift, feedback) is on.').set(monitoring.enabled ? 1 : 0);
+  let monitor: ModelMonitor | null = null;
+  const serverMonitoring: ServerMonitoring = { enabled: monitoring.enabled, feedback: null, feedbackOff: 'Feedback is off because model monitoring is off (monitoring.enabled or MODELDOCK_MONITORING).' };
+  if (monitoring.enabled) {
+    try {
+      monitor = new ModelMonitor(model, config.inputs, monitoring, metrics.registry);
+    } catch (error) {
+      await runner.close();
+      if (error instanceof MonitorSetupError) fail(error.message);
+      throw error;
+    }
+    monitor.onFault = (error) => log.error('monitoring-failed', { error: 'Model monitoring failed and is now off; serving continues.', cause: errorText(error) });
+    const kind = model.primaryOutput ? outputKind(model.primaryOutput) : 'other';
+    const feedbackKind = kind === 'class-ids' || kind === 'class-scores' ? 'classes' : kind === 'values' ? 'values' : null;
+    if (feedbackKind && monitoring.rememberPredictions > 0) {
+      serverMonitoring.feedback = new FeedbackTracker(feedbackKind, model.labels, monitoring.rememberPredictions, monitoring.feedbackWindow, metrics.registry);
+    } else {
+      serverMonitoring.feedbackOff = feedbackKind
+        ? 'Feedback is off: monitoring.rememberPredictions is 0, so no prediction is remembered.'
+        : `Feedback needs a classifier or a one-value regression; the output "${model.primaryOutput?.name ?? '(none)'}" is neither.`;
+    }
+  }
+  const scheduler = new Scheduler(runner, {
     batchable: model.batchable,
     singleRow: model.singleRow,
     maxBatchSize: batching.effective,
     maxBatchDelayMs: settings.maxBatchDelayMs,
     maxQueue: settings.maxQueue,
-  }, metrics);
+  }, metrics, monitor);
 
-  server = new ModelServer(model, scheduler, settings, metrics, log);
+  server = new ModelServer(model, scheduler, settings, metrics, log, serverMonitoring);
   if (shuttingDown) {
     exit(0);
     return;
@@ -185,9 +223,11 @@ async function main(): Promise<void> {
     inputs: model.inputs.map((i) => ({ name: i.name, type: i.elementType, dims: i.dims })),
     // maxBatchSize is the effective size (what the scheduler uses); configured/effective/reason say how it was chosen.
     batching: model.batchable ? { maxBatchSize: batching.effective, maxBatchDelayMs: settings.maxBatchDelayMs, ...batching } : false,
-    workers: plan.workers,
-    intraOpThreads: plan.intraOpThreads,
+    workers: placement.inline ? 0 : plan.workers,
+    intraOpThreads: placement.inline ? 1 : plan.intraOpThreads,
+    inference: placement.reason,
     cpus: plan.cpus,
+    monitoring: monitor ? { features: monitor.features.length, profile: monitoring.profile !== null, windowSize: monitoring.windowSize, feedback: serverMonitoring.feedback !== null } : false,
   });
 }
 

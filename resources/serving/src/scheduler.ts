@@ -3,7 +3,7 @@ import type { Deadline } from './deadline';
 import { HttpError } from './http-error';
 import type { ServerMetrics } from './server-metrics';
 import { stackRows } from './tensor-stack';
-import type { RunOutput, WorkerPool } from './worker-pool';
+import type { InferenceRunner, RunOutput } from './worker-pool';
 
 /**
  * The request queue in front of the inference threads, with dynamic batching. Requests are validated before they
@@ -18,6 +18,12 @@ export interface SchedulerOptions {
   maxBatchSize: number;
   maxBatchDelayMs: number;
   maxQueue: number;
+}
+
+/** Sees every model call's inputs (before they travel to the thread) and outputs: model monitoring. */
+export interface BatchObserver {
+  observeInputs(feeds: HostTensor[]): void;
+  observeOutputs(outputs: HostTensor[]): void;
 }
 
 export interface JobResult {
@@ -42,9 +48,10 @@ export class Scheduler {
   private running = 0;
 
   constructor(
-    private readonly pool: WorkerPool,
+    private readonly pool: InferenceRunner,
     private options: SchedulerOptions,
     private readonly metrics: ServerMetrics | null,
+    private readonly observer: BatchObserver | null = null,
   ) {
     pool.onIdle = () => this.pump();
   }
@@ -135,6 +142,8 @@ export class Scheduler {
     this.metrics?.queueDepth.set(this.queue.length);
     const rows = jobs.reduce((n, j) => n + j.rows, 0);
     const feeds = jobs.length === 1 ? jobs[0].feeds : stackFeeds(jobs.map((j) => j.feeds), rows);
+    // Once per model call, and before the run: the typed arrays are handed over to the inference thread.
+    this.observer?.observeInputs(feeds);
     this.running++;
     let result: RunOutput;
     try {
@@ -148,6 +157,7 @@ export class Scheduler {
     this.metrics?.inferenceSeconds.observe(result.ms / 1000);
     this.metrics?.batchSize.observe(rows);
     if (jobs.length === 1) {
+      this.observer?.observeOutputs(result.outputs);
       finish(jobs[0], { outputs: result.outputs, batchRows: rows }, null);
       return;
     }
@@ -158,6 +168,7 @@ export class Scheduler {
       this.pump();
       return;
     }
+    this.observer?.observeOutputs(result.outputs);
     let offset = 0;
     for (const job of jobs) {
       finish(job, { outputs: result.outputs.map((o) => sliceRows(o, offset, job.rows, rows, false)), batchRows: rows }, null);

@@ -3,6 +3,7 @@ import type { HostTensor } from '../../../main/inference/host-tensor';
 import { isImageBytes } from '../../../main/inference/image-input';
 import type { ServingSettings } from '../../../shared/schemas/spec';
 import { Deadline } from './deadline';
+import type { FeedbackTracker } from './feedback';
 import { HOME_CSP, homeHtml, homeText } from './home-page';
 import { formatBytes, parseMediaType, readBody } from './http-body';
 import { HttpError, asHttpError } from './http-error';
@@ -13,6 +14,7 @@ import { CONTENT_TYPE as METRICS_TYPE } from './metrics';
 import type { ModelInfo } from './model-info';
 import { parseMultipart } from './multipart';
 import { openApiDocument } from './openapi';
+import { rowValue } from '../../../main/monitoring/output-kind';
 import { nestedValues, rowClasses, rowValues } from './output-values';
 import { encodeV2Response, parseV2Request, v2ModelMetadata } from './protocol-v2';
 import { Router, type Params } from './router';
@@ -33,6 +35,16 @@ interface Ctx {
   url: URL;
   /** Passes (504) when the request outlives requestTimeoutMs. */
   deadline: Deadline;
+  /** X-Request-Id of the answer: what POST /feedback refers to. */
+  id: string;
+}
+
+/** Model monitoring as the HTTP side sees it: whether it is on, and the feedback scorer (null: no feedback). */
+export interface ServerMonitoring {
+  enabled: boolean;
+  feedback: FeedbackTracker | null;
+  /** Why feedback is unavailable, for the 409 answer. */
+  feedbackOff: string;
 }
 
 interface Reply {
@@ -65,6 +77,7 @@ export class ModelServer {
     private readonly settings: ServingSettings,
     private readonly metrics: ServerMetrics,
     private readonly log: Logger,
+    private readonly monitoring: ServerMonitoring = { enabled: false, feedback: null, feedbackOff: 'Model monitoring is off.' },
   ) {
     this.bodyLimit = Math.floor(settings.maxBodyMB * 1024 * 1024);
     this.openapi = JSON.stringify(openApiDocument(model, RUNTIME_VERSION));
@@ -95,6 +108,8 @@ export class ModelServer {
     r.add('GET', '/v2/models/{name}/versions/{version}/ready', (ctx) => { this.checkModel(ctx.params); return { status: this.ready ? 200 : 503 }; });
     r.add('POST', '/v2/models/{name}/infer', (ctx) => this.inferV2(ctx));
     r.add('POST', '/v2/models/{name}/versions/{version}/infer', (ctx) => this.inferV2(ctx));
+    r.add('POST', '/feedback', (ctx) => this.feedback(ctx));
+    r.add('POST', '/v2/models/{name}/feedback', (ctx) => { this.checkModel(ctx.params); return this.feedback(ctx); });
   }
 
   /** The node:http request listener. */
@@ -174,7 +189,7 @@ export class ModelServer {
       finish({ ...errorReply(503, 'The server is shutting down; retry against another instance.'), headers: { 'Content-Type': 'application/json', 'Retry-After': '1', Connection: 'close' } });
       return;
     }
-    const ctx: Ctx = { req, params: match.params, url, deadline };
+    const ctx: Ctx = { req, params: match.params, url, deadline, id };
     Promise.resolve()
       .then(() => match.handler(ctx))
       .then(finish, (error: unknown) => {
@@ -231,20 +246,42 @@ export class ModelServer {
     return feedsFromPredictBody(parseJsonBody(body), this.model, body.length, lesson);
   }
 
-  /** Queue, batch, run; counts predicted classes. */
-  private async infer(feeds: HostTensor[], deadline: Deadline): Promise<HostTensor[]> {
-    const { outputs } = await this.scheduler.submit(feeds, rowCount(feeds), deadline);
+  /** Queue, batch, run; counts predicted classes and remembers the prediction for feedback. */
+  private async infer(feeds: HostTensor[], ctx: Ctx): Promise<HostTensor[]> {
+    const { outputs } = await this.scheduler.submit(feeds, rowCount(feeds), ctx.deadline);
     const primary = this.model.primaryOutput && outputs.find((o) => o.name === this.model.primaryOutput!.name);
     if (primary) {
       const classes = rowClasses(primary, this.model.labels);
       if (classes) for (const c of classes) this.metrics.predictions.inc({ class: boundedClass(c, this.model.labels) });
+      const feedback = this.monitoring.feedback;
+      if (feedback) {
+        if (feedback.kind === 'classes' && classes) feedback.record(ctx.id, classes);
+        else if (feedback.kind === 'values' && primary.dims.length > 0) {
+          const values: number[] = [];
+          for (let r = 0; r < primary.dims[0]; r++) values.push(rowValue(primary, r));
+          feedback.record(ctx.id, values);
+        }
+      }
     }
     return outputs;
   }
 
+  /** POST /feedback {"id", "outcome"}: the true answer for a prediction this server made. */
+  private async feedback(ctx: Ctx): Promise<Reply> {
+    const type = parseMediaType(ctx.req.headers['content-type'])?.type ?? 'application/json';
+    if (!JSON_TYPES.has(type) && !type.endsWith('+json')) throw new HttpError(415, `Content-Type ${type} is not accepted here; send application/json.`);
+    const body = await readBody(ctx.req, this.bodyLimit);
+    const feedback = this.monitoring.feedback;
+    if (!feedback) throw new HttpError(409, this.monitoring.feedbackOff);
+    const doc = parseJsonBody(body);
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new HttpError(400, 'Send a JSON object {"id": "<X-Request-Id of the prediction>", "outcome": <true class or value>}.');
+    const { id, outcome } = doc as Record<string, unknown>;
+    return jsonReply(200, feedback.score(id, outcome));
+  }
+
   private async predictLesson(ctx: Ctx): Promise<Reply> {
     const { feeds } = await this.readFeeds(ctx, true);
-    const outputs = await this.infer(feeds, ctx.deadline);
+    const outputs = await this.infer(feeds, ctx);
     const primary = outputs.find((o) => o.name === this.model.primaryOutput?.name) ?? outputs[0];
     const answer: Record<string, unknown> = { predictions: primary ? rowValues(primary) : [] };
     if (primary && this.model.labels) {
@@ -257,7 +294,7 @@ export class ModelServer {
   private async predictV1(ctx: Ctx): Promise<Reply> {
     this.checkModel(ctx.params);
     const { feeds, format } = await this.readFeeds(ctx, false);
-    const outputs = await this.infer(feeds, ctx.deadline);
+    const outputs = await this.infer(feeds, ctx);
     if (format === 'columns') {
       return jsonReply(200, { outputs: outputs.length === 1 ? nestedValues(outputs[0]) : Object.fromEntries(outputs.map((o) => [o.name, nestedValues(o)])) });
     }
@@ -288,7 +325,7 @@ export class ModelServer {
       const body = await readBody(ctx.req, this.bodyLimit);
       request = parseV2Request(body, headerLength, this.model, body.length);
     }
-    const outputs = await this.infer(request.feeds, ctx.deadline);
+    const outputs = await this.infer(request.feeds, ctx);
     const encoded = encodeV2Response(this.model, request, outputs);
     return { status: 200, headers: encoded.headers, body: encoded.body };
   }

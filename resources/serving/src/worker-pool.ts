@@ -23,6 +23,15 @@ export interface RunOutput {
   ms: number;
 }
 
+/** What the scheduler runs batches on: the inference threads, or (tiny models) the server thread itself. */
+export interface InferenceRunner {
+  run(feeds: HostTensor[]): Promise<RunOutput>;
+  readonly idleCount: number;
+  readonly threadCount: number;
+  onIdle: () => void;
+  close(): Promise<void>;
+}
+
 interface Pending {
   resolve: (value: RunOutput) => void;
   reject: (error: Error) => void;
@@ -45,7 +54,7 @@ class InferenceThread {
 /** How long close() lets a thread release its session and end before terminating it. */
 const CLOSE_WAIT_MS = 2000;
 
-export class WorkerPool {
+export class WorkerPool implements InferenceRunner {
   private readonly threads: InferenceThread[] = [];
   private nextId = 1;
   private closed = false;

@@ -1,0 +1,70 @@
+import * as ort from 'onnxruntime-node';
+import type { HostTensor } from '../../../main/inference/host-tensor';
+import { hostToOrt, ortToHost } from '../../../main/inference/ort-tensors';
+import type { ModelIo } from '../../../main/inference/worker-protocol';
+import type { RunOutput } from './worker-pool';
+
+/**
+ * Inference on the server's own thread, for models so small that handing a batch to an inference thread costs
+ * more than running it. The hand-off (two postMessage hops, ~50 µs on a small VM) is then most of a request's
+ * time; a run of the largest batch measured under INLINE_MAX_MS at warm-up blocks the event loop for less than
+ * a socket write does, so health checks and metrics stay as responsive as the thread design keeps them.
+ * Only chosen after the model has loaded and run in an inference thread, so a model that would crash ONNX
+ * Runtime has already shown it does not.
+ */
+export class InlineRunner {
+  onIdle: () => void = () => {};
+  private busy = false;
+  private fetches: string[];
+
+  private constructor(private session: ort.InferenceSession | null, readonly io: ModelIo) {
+    this.fetches = io.outputs.filter((o) => o.isTensor).map((o) => o.name);
+  }
+
+  static async create(modelPath: string, io: ModelIo): Promise<InlineRunner> {
+    const session = await ort.InferenceSession.create(modelPath, {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    });
+    return new InlineRunner(session, io);
+  }
+
+  get idleCount(): number {
+    return this.busy || !this.session ? 0 : 1;
+  }
+
+  get threadCount(): number {
+    return 1;
+  }
+
+  async run(feeds: HostTensor[]): Promise<RunOutput> {
+    const session = this.session;
+    if (!session) throw new Error('The model is not loaded.');
+    this.busy = true;
+    try {
+      const ortFeeds: Record<string, ort.Tensor> = {};
+      for (const t of feeds) ortFeeds[t.name] = hostToOrt(t);
+      const started = process.hrtime.bigint();
+      const result = await session.run(ortFeeds, this.fetches);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      return { outputs: this.fetches.filter((n) => result[n]).map((n) => ortToHost(n, result[n] as ort.Tensor)), ms };
+    } finally {
+      this.busy = false;
+      // After the caller's continuation: the scheduler hands over the next batch once this one is answered.
+      queueMicrotask(() => this.onIdle());
+    }
+  }
+
+  async close(): Promise<void> {
+    const session = this.session;
+    this.session = null;
+    await session?.release().catch(() => {});
+  }
+}
+
+/** Largest warm-up run (at the scheduler's batch size) that may run on the server thread. */
+export const INLINE_MAX_MS = 0.25;
