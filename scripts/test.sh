@@ -17,6 +17,13 @@ command -v promtool >/dev/null || missing+=(prometheus)   # promtool checks the 
 command -v dockerd >/dev/null || missing+=(docker.io)      # a real Docker Engine for the image/container tests
 command -v docker-registry >/dev/null || missing+=(docker-registry)   # a real registry on loopback to push to
 command -v htpasswd >/dev/null || missing+=(apache2-utils) # the registry's password file
+# Real model files for the safety scanner (and later conversion) tests, written by Debian's own Python packages.
+/usr/bin/python3 -c 'import torch' 2>/dev/null || missing+=(python3-torch)
+/usr/bin/python3 -c 'import sklearn, joblib' 2>/dev/null || missing+=(python3-sklearn python3-joblib)
+/usr/bin/python3 -c 'import onnx' 2>/dev/null || missing+=(python3-onnx)
+command -v lz4 >/dev/null || missing+=(lz4)               # compressed joblib files are unpacked to be scanned
+command -v bzip2 >/dev/null || missing+=(bzip2)
+command -v xz >/dev/null || missing+=(xz-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     echo "installing: ${missing[*]}"

@@ -31,6 +31,7 @@ export async function buildFromBundle(services: EngineServices, request: BundleB
   const baseSizeBytes = await docker.getImage(plan.base).inspect().then((i) => i.Size, () => null);
   const record: BuildRecord = {
     id: randomUUID(),
+    coldStartMs: null,
     modelPath: detail.modelPath,
     specPath: detail.specPath,
     modelName: plan.modelName,

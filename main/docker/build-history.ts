@@ -52,6 +52,14 @@ export class BuildHistory {
     return this.update(imageId, (b) => ({ ...b, pushes: [...b.pushes, push] }));
   }
 
+  /**
+   * Container start to ready, as the Run step measured it. The slowest start seen is kept: the Kubernetes startup
+   * probe is sized from it, and a probe sized from a lucky fast start kills pods that start normally.
+   */
+  recordColdStart(imageId: string, readyMs: number): Promise<void> {
+    return this.update(imageId, (b) => ({ ...b, coldStartMs: Math.max(b.coldStartMs ?? 0, Math.round(readyMs)) }));
+  }
+
   /** Forgets every build of this image. */
   remove(imageId: string): Promise<void> {
     return this.serial(() => {

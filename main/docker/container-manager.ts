@@ -90,6 +90,7 @@ export class ContainerManager {
     await waitUntilReady(tracked, request.readyTimeoutSeconds * 1000, ctx.signal);
     tracked.readyMs = Math.round(performance.now() - startCalled);
     tracked.state = 'ready';
+    void this.options.history.recordColdStart(tracked.imageId, tracked.readyMs).catch(() => {});
     watchForExit(tracked);
     await learnModel(tracked, await container.inspect().catch(() => null));
     void tracked.stats.start();

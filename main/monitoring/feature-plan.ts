@@ -12,7 +12,8 @@ import type { IoMeta } from '../inference/worker-protocol';
  * - a [batch] or [batch, F] numeric input gives one feature per column (named after the spec's
  *   inputs.<name>.features when they match, else "input[3]");
  * - an image input (rank 4 with 1 or 3 channels) gives the mean intensity of each channel after preprocessing
- *   ("image:mean_c0"): a cheap summary that moves when brightness, colour balance or the camera changes;
+ *   ("image:mean_c0"), over an evenly spread sample of at most IMAGE_SAMPLE pixels: a cheap summary that moves when
+ *   brightness, colour balance or the camera changes;
  * - anything else (strings, sequences, wide or variable-width tensors) is not monitored, and said so.
  */
 export interface FeaturePlan {
@@ -20,6 +21,9 @@ export interface FeaturePlan {
   /** Inputs (or parts) left out, with why, for the user. */
   skipped: string[];
 }
+
+/** Pixels per channel an image summary reads (evenly spread); the engine's profile reads the same ones. */
+export const IMAGE_SAMPLE = 256;
 
 const NUMERIC = new Set(['float32', 'float64', 'float16', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'bool']);
 
@@ -102,27 +106,32 @@ export function extractFeatures(feeds: HostTensor[], features: FeatureSource[], 
       continue;
     }
     const stride = t.data.length / rows;
+    // Plain number arrays are read directly; bigint, float16 and strings through a converter.
+    const direct = t.elementType !== 'int64' && t.elementType !== 'uint64' && t.elementType !== 'float16' && t.elementType !== 'string';
+    const values = t.data as ArrayLike<number>;
+    const read = direct ? null : reader(t);
     if (feature.kind === 'column') {
-      const read = reader(t);
-      for (let r = 0; r < rows; r++) buf[r * width + f] = feature.index < stride ? read(r * stride + feature.index) : NaN;
+      for (let r = 0; r < rows; r++) {
+        const at = r * stride + feature.index;
+        buf[r * width + f] = feature.index >= stride ? NaN : read ? read(at) : values[at];
+      }
       continue;
     }
     const nhwc = feature.layout === 'NHWC';
     const channels = nhwc ? t.dims[3] : t.dims[1];
     const plane = channels > 0 ? stride / channels : 0;
-    // Images are thousands of values per row: plain number arrays are summed directly, without a call per value.
-    const direct = t.elementType !== 'int64' && t.elementType !== 'uint64' && t.elementType !== 'float16' && t.elementType !== 'string';
-    const values = t.data as ArrayLike<number>;
-    const read = direct ? null : reader(t);
+    // The mean of an evenly spread sample of at most IMAGE_SAMPLE pixels: a 224x224 image costs what a 16x16 does.
+    const every = Math.max(1, Math.floor(plane / IMAGE_SAMPLE));
+    const taken = Math.ceil(plane / every);
+    const step = (nhwc ? channels : 1) * every;
     for (let r = 0; r < rows; r++) {
       if (feature.index >= channels || plane === 0) { buf[r * width + f] = NaN; continue; }
       const base = r * stride;
-      const step = nhwc ? channels : 1;
       const from = nhwc ? base + feature.index : base + feature.index * plane;
       let sum = 0;
-      if (read) for (let p = 0, at = from; p < plane; p++, at += step) sum += read(at);
-      else for (let p = 0, at = from; p < plane; p++, at += step) sum += values[at];
-      buf[r * width + f] = sum / plane;
+      if (read) for (let p = 0, at = from; p < taken; p++, at += step) sum += read(at);
+      else for (let p = 0, at = from; p < taken; p++, at += step) sum += values[at];
+      buf[r * width + f] = sum / taken;
     }
   }
   for (let i = 0; i < rows * width; i++) if (!Number.isFinite(buf[i])) buf[i] = NaN;

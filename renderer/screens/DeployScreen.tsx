@@ -45,8 +45,13 @@ function shellQuote(text: string): string {
 const isValid = (settings: KubernetesSettings) => Object.keys(settingProblems(settings)).length === 0;
 
 function Deploy({ model }: { model: ModelReport }) {
-  const { setStep } = useWorkbench();
+  const { setStep, reportDeployOutcome, refreshSpec } = useWorkbench();
   const spec = useDeploySpec(model.path, isValid);
+  // Saving may have created modeldock.yaml: the top bar and the other screens should see it.
+  const saved = spec.save.kind === 'saved';
+  useEffect(() => {
+    if (saved) void refreshSpec();
+  }, [saved, refreshSpec]);
   const [builds, setBuilds] = useState<BuildRecord[] | null>(null);
   const [historyError, setHistoryError] = useState<ErrorInfo | null>(null);
   const [chosenId, setChosenId] = useState<string | null>(null);
@@ -110,8 +115,10 @@ function Deploy({ model }: { model: ModelReport }) {
       await spec.flush();
       const result = await api.call('deploy.export', { ...request, outDir: outDir.trim(), allowFailedChecks: allowFailed });
       setExporting({ running: false, result, error: null });
+      reportDeployOutcome(model.path, 'exported');
     } catch (e) {
       setExporting({ running: false, result: null, error: errorInfoOf(e) });
+      reportDeployOutcome(model.path, 'error');
     }
   }
 
@@ -149,7 +156,7 @@ function Deploy({ model }: { model: ModelReport }) {
   return (
     <div className="screen deploy-screen" data-testid="deploy-screen">
       <ImageVersionCard builds={builds} error={historyError} choice={choice} onChoose={setChosenId}
-        measuredColdStartMs={choice ? readyMsByImage[choice.build.imageId] ?? null : null}
+        measuredColdStartMs={choice ? readyMsByImage[choice.build.imageId] ?? choice.build.coldStartMs ?? null : null}
         coldStartSeconds={settings?.probes.coldStartSeconds} onUseColdStart={(s) => set('probes.coldStartSeconds', s)}
         onPackage={() => setStep('package')} />
       <SaveStatus save={spec.save} />

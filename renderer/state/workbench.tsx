@@ -29,6 +29,7 @@ export type RunOutcome = 'idle' | 'serving' | 'error';
 
 /** The Package step's latest build of the open model: none yet, an image built, or a failed build. */
 export type PackageOutcome = 'idle' | 'built' | 'error';
+export type DeployOutcome = 'idle' | 'exported' | 'error';
 
 export interface Notice {
   text: string;
@@ -55,6 +56,11 @@ export interface Workbench {
   packageStatus: PackageOutcome;
   /** The Package screen says how the open model's latest build went; ignored once another model is open. */
   reportPackageOutcome(modelPath: string, outcome: PackageOutcome): void;
+  deployStatus: DeployOutcome;
+  /** The Deploy screen says how the open model's latest export went; ignored once another model is open. */
+  reportDeployOutcome(modelPath: string, outcome: DeployOutcome): void;
+  /** Reads modeldock.yaml again (after a screen wrote it), so the top bar and other screens see the change. */
+  refreshSpec(): Promise<void>;
   runStatus: RunOutcome;
   /** The Run screen says how the open model's local server is doing; ignored once another model is open. */
   reportRunOutcome(modelPath: string, outcome: RunOutcome): void;
@@ -91,6 +97,7 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
   const [testStatus, setTestStatus] = useState<TestOutcome>('idle');
   const [runStatus, setRunStatus] = useState<RunOutcome>('idle');
   const [packageStatus, setPackageStatus] = useState<PackageOutcome>('idle');
+  const [deployStatus, setDeployStatus] = useState<DeployOutcome>('idle');
   const [browserOpen, setBrowserOpen] = useState(false);
   const validateAbort = useRef<AbortController | null>(null);
   // The model on screen, read by answers that arrive late (spec, test runs) so they never land on another model.
@@ -130,6 +137,7 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
     setTestStatus('idle');
     setRunStatus('idle');
     setPackageStatus('idle');
+    setDeployStatus('idle');
     setValidation({ status: 'idle' });
     setStep('model');
     void refreshRecent();
@@ -272,19 +280,35 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
     if (shownPath.current === modelPath) setPackageStatus(outcome);
   }, []);
 
+  const reportDeployOutcome = useCallback((modelPath: string, outcome: DeployOutcome) => {
+    if (shownPath.current === modelPath) setDeployStatus(outcome);
+  }, []);
+
+  const refreshSpec = useCallback(async () => {
+    const modelPath = shownPath.current;
+    if (!modelPath) return;
+    try {
+      const found = await api.call('spec.forModel', { modelPath });
+      if (shownPath.current === modelPath) setSpec(found);
+    } catch {
+      // The spec stays as it was shown; the screen that wrote it reports its own errors.
+    }
+  }, []);
+
   const value = useMemo<Workbench>(() => ({
     step, setStep, model, spec, opening, openError, openErrorFile, dismissOpenError: clearOpenError,
     notice, dismissNotice: () => setNotice(null), recent, validation, testStatus, reportTestOutcome, packageStatus, reportPackageOutcome,
+    deployStatus, reportDeployOutcome, refreshSpec,
     runStatus, reportRunOutcome,
     browserOpen, setBrowserOpen, openPath, openFile, browse, validate, applyFix, forget, closeModel,
   }), [step, model, spec, opening, openError, openErrorFile, clearOpenError, notice, recent, validation, testStatus,
-    reportTestOutcome, packageStatus, reportPackageOutcome, runStatus, reportRunOutcome, browserOpen, openPath, openFile, browse, validate, applyFix, forget, closeModel]);
+    reportTestOutcome, packageStatus, reportPackageOutcome, deployStatus, reportDeployOutcome, refreshSpec, runStatus, reportRunOutcome, browserOpen, openPath, openFile, browse, validate, applyFix, forget, closeModel]);
 
   return <WorkbenchContext.Provider value={value}>{children}</WorkbenchContext.Provider>;
 }
 
 /** The sidebar's status dot for each step, derived from what is known about the open model. */
-export function stepStatus(step: StepId, wb: Pick<Workbench, 'model' | 'validation' | 'testStatus' | 'openError'> & Partial<Pick<Workbench, 'runStatus' | 'packageStatus'>>): StepStatus {
+export function stepStatus(step: StepId, wb: Pick<Workbench, 'model' | 'validation' | 'testStatus' | 'openError'> & Partial<Pick<Workbench, 'runStatus' | 'packageStatus' | 'deployStatus'>>): StepStatus {
   const { model, validation, testStatus, openError } = wb;
   if (step === 'model') {
     if (!model) return openError ? 'error' : 'not-started';
@@ -305,6 +329,12 @@ export function stepStatus(step: StepId, wb: Pick<Workbench, 'model' | 'validati
   if (step === 'package') {
     if (!model || model.format !== 'onnx') return 'not-started';
     return wb.packageStatus === 'built' ? 'done' : wb.packageStatus === 'error' ? 'error' : 'ready';
+  }
+  if (step === 'deploy') {
+    if (!model || model.format !== 'onnx') return 'not-started';
+    if (wb.deployStatus === 'exported') return 'done';
+    if (wb.deployStatus === 'error') return 'error';
+    return wb.packageStatus === 'built' ? 'ready' : 'not-started';
   }
   if (step === 'run') {
     if (!model || model.format !== 'onnx') return 'not-started';

@@ -183,6 +183,8 @@ export const BuildRecordSchema = z.object({
   present: z.boolean(),
   loadTests: z.array(LoadTestResultSchema),
   pushes: z.array(PushRecordSchema),
+  /** Slowest container start to ready measured by the Run step (ms); sizes the Kubernetes startup probe. */
+  coldStartMs: z.number().nullable().default(null),
   /** Latency/throughput from the Test step's benchmark of the same model file, when one was saved. */
   benchmark: z.object({ p50Ms: z.number(), throughput: z.number(), batch: z.number().int() }).nullable(),
 });

@@ -11,7 +11,7 @@ import type { BuildRecord, LoadTestResult } from '../../shared/schemas/docker';
 function record(n: number, over: Partial<BuildRecord> = {}): BuildRecord {
   const hex = n.toString(16).padStart(2, '0').repeat(32);
   return {
-    id: `build-${n}`, modelPath: '/models/iris.onnx', specPath: null, modelName: 'iris', modelVersion: String(n),
+    id: `build-${n}`, coldStartMs: null, modelPath: '/models/iris.onnx', specPath: null, modelName: 'iris', modelVersion: String(n),
     modelSha256: hex, modelBytes: 724, reference: `iris:${n}`, imageId: `sha256:${hex}`, sizeBytes: 150e6, baseImage: 'base:1',
     baseSizeBytes: 100e6, platform: 'linux/amd64', builtAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(), buildMs: 1000,
     cachedSteps: 9, totalSteps: 13, dockerfile: 'FROM base:1\n', present: true, loadTests: [], pushes: [], benchmark: null, ...over,

@@ -138,6 +138,8 @@ describe('a serving container on 127.0.0.1', () => {
     const record = history.builds.find((b) => b.imageId === image.imageId);
     assert.ok(record, 'the image is in the history');
     assert.ok(record.loadTests.some((l) => l.at === result.at && l.requests === result.requests), 'the load test was saved');
+    // The slowest start to ready seen so far, for sizing the Kubernetes startup probe.
+    assert.ok(record.coldStartMs !== null && record.coldStartMs >= (status.readyMs ?? Infinity), `cold start ${record.coldStartMs} vs ${status.readyMs}`);
     await engine.invoke('container.stop', { id: status.id });
   });
 

@@ -209,6 +209,9 @@ describe('web deploy', { skip }, () => {
     await page.getByTestId('export-result').waitFor();
     assert.ok(Number(await page.getByTestId('export-count').innerText()) >= 8);
     assert.equal((await page.getByTestId('export-out').innerText()).trim(), outDir);
+    // The step is done, and the spec the Deploy screen wrote is what the top bar shows now.
+    assert.equal(await page.getByTestId('step-deploy').getAttribute('data-status'), 'done');
+    assert.match(await page.getByTestId('model-version').innerText(), /^v/);
     for (const file of ['k8s/plain/iris.yaml', 'k8s/kustomize/base/kustomization.yaml', 'k8s/kustomize/overlays/prod/kustomization.yaml', 'k8s/ROLLOUT.md']) {
       assert.ok(fs.existsSync(path.join(outDir, file)), `${file} written`);
     }

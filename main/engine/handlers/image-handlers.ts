@@ -34,6 +34,7 @@ export function imageHandlers(services: EngineServices): Pick<Handlers, 'image.p
       const { plan } = detail;
       const record: BuildRecord = {
         id: randomUUID(),
+        coldStartMs: null,
         modelPath: detail.modelPath,
         specPath: detail.specPath,
         modelName: plan.modelName,

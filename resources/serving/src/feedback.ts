@@ -9,11 +9,12 @@ import { HttpError, badRequest } from './http-error';
  */
 export type FeedbackKind = 'classes' | 'values';
 
-interface Remembered {
-  /** Predicted class names (classes) or values, one per row. */
-  predicted: Array<string | number>;
-  scored: boolean;
-}
+/**
+ * What a request predicted: its one row's class name or value (the common case, stored as is: a label is a shared
+ * string, so remembering it allocates nothing), one per row for several rows, or SCORED once feedback arrived.
+ */
+type Remembered = string | number | Array<string | number> | typeof SCORED;
+const SCORED = null;
 
 export interface FeedbackAnswer {
   id: string;
@@ -45,32 +46,33 @@ export class FeedbackTracker {
     this.rolling.set(NaN);
   }
 
-  /** Called once per answered request with what it predicted. */
-  record(id: string, predicted: Array<string | number>): void {
+  /** Called once per answered request with what it predicted (one entry per row). */
+  record(id: string, predicted: ReadonlyArray<string | number>): void {
     if (this.remember === 0) return;
     if (this.recent.has(id)) this.recent.delete(id);
     else if (this.recent.size >= this.remember) {
-      const oldest = this.recent.keys().next().value;
-      if (oldest !== undefined) this.recent.delete(oldest);
+      // Maps iterate in insertion order: the first key is the oldest prediction.
+      for (const oldest of this.recent.keys()) { this.recent.delete(oldest); break; }
     }
-    this.recent.set(id, { predicted, scored: false });
+    this.recent.set(id, predicted.length === 1 ? predicted[0] : [...predicted]);
   }
 
   score(id: unknown, outcome: unknown): FeedbackAnswer {
     if (typeof id !== 'string' || id === '') throw badRequest('"id" must be the request id of a prediction (the X-Request-Id header of its answer).');
     const entry = this.recent.get(id);
-    if (!entry) {
+    if (entry === undefined) {
       throw new HttpError(404, `No prediction with id "${id}" is remembered; the server keeps the last ${this.remember} predictions (use the X-Request-Id of the answer, and send feedback before it is forgotten).`);
     }
-    if (entry.scored) throw new HttpError(409, `The prediction "${id}" already has an outcome; each prediction is scored once.`);
-    const rows = entry.predicted.length;
+    if (entry === SCORED) throw new HttpError(409, `The prediction "${id}" already has an outcome; each prediction is scored once.`);
+    const predicted = Array.isArray(entry) ? entry : [entry];
+    const rows = predicted.length;
     const outcomes = Array.isArray(outcome) ? outcome : [outcome];
     if (outcome === undefined || outcomes.length !== rows) {
       throw badRequest(`"outcome" must give ${rows === 1 ? 'one value' : `a list of ${rows} values (one per row of the request)`}; got ${outcome === undefined ? 'none' : Array.isArray(outcome) ? `${outcomes.length}` : 'one'}.`);
     }
     const answer: FeedbackAnswer = { id, rows };
     if (this.kind === 'classes') {
-      const right = outcomes.map((o, r) => this.sameClass(o, entry.predicted[r] as string, r));
+      const right = outcomes.map((o, r) => this.sameClass(o, predicted[r] as string, r));
       right.forEach((ok) => this.push(ok ? 1 : 0));
       answer.correct = right.filter(Boolean).length;
       answer.accuracy = this.sum / this.filled;
@@ -78,13 +80,13 @@ export class FeedbackTracker {
       const errors = outcomes.map((o, r) => {
         const v = typeof o === 'string' && o.trim() !== '' ? Number(o) : o;
         if (typeof v !== 'number' || !Number.isFinite(v)) throw badRequest(`"outcome"${rows > 1 ? `[${r}]` : ''} must be a number (the true value); got ${JSON.stringify(o)}.`);
-        return Math.abs(v - Number(entry.predicted[r]));
+        return Math.abs(v - Number(predicted[r]));
       });
       errors.forEach((e) => this.push(e));
       answer.absoluteErrors = errors;
       answer.meanAbsoluteError = this.sum / this.filled;
     }
-    entry.scored = true;
+    this.recent.set(id, SCORED);
     this.scoredRows.inc(undefined, rows);
     this.rolling.set(this.sum / this.filled);
     this.windowRows.set(this.filled);
