@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { BuildRecord, ImageBuildProgress } from '../../shared/schemas/docker';
-import { readSavedBenchmark } from '../docker/build-benchmark';
-import { buildServingImage } from '../docker/image-build';
+import { buildAndRecord } from '../docker/build-and-record';
 import type { EngineServices } from '../engine/types';
 import { bundleBuildDetail } from './bundle-build-plan';
 
@@ -26,34 +24,5 @@ export interface BundleBuildOptions {
 export async function buildFromBundle(services: EngineServices, request: BundleBuildRequest, options: BundleBuildOptions = {}): Promise<BuildRecord> {
   const detail = await bundleBuildDetail(request.bundleDir, { tag: request.tag });
   const { docker } = await services.docker.get(request.context);
-  const outcome = await buildServingImage(docker, detail, { noCache: request.noCache, signal: options.signal, onProgress: options.onProgress });
-  const { plan } = detail;
-  const baseSizeBytes = await docker.getImage(plan.base).inspect().then((i) => i.Size, () => null);
-  const record: BuildRecord = {
-    id: randomUUID(),
-    coldStartMs: null,
-    modelPath: detail.modelPath,
-    specPath: detail.specPath,
-    modelName: plan.modelName,
-    modelVersion: plan.modelVersion,
-    modelSha256: plan.modelSha256,
-    modelBytes: plan.modelBytes,
-    reference: plan.reference,
-    imageId: outcome.imageId,
-    sizeBytes: outcome.sizeBytes,
-    baseImage: plan.base,
-    baseSizeBytes,
-    platform: plan.platform,
-    builtAt: new Date().toISOString(),
-    buildMs: outcome.buildMs,
-    cachedSteps: outcome.cachedSteps,
-    totalSteps: outcome.totalSteps,
-    dockerfile: plan.dockerfile,
-    present: true,
-    loadTests: [],
-    pushes: [],
-    benchmark: readSavedBenchmark(detail.modelPath, detail.specPath),
-  };
-  await services.builds.add(record);
-  return record;
+  return buildAndRecord(docker, services.builds, detail, { noCache: request.noCache, signal: options.signal, onProgress: options.onProgress });
 }

@@ -1,12 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type Docker from 'dockerode';
 import { ModelDockError } from '../../../shared/errors';
-import type { BuildRecord } from '../../../shared/schemas/docker';
-import { readSavedBenchmark } from '../../docker/build-benchmark';
+import { buildAndRecord } from '../../docker/build-and-record';
 import { makeBuildPlan } from '../../docker/build-plan';
 import { withTimeout } from '../../docker/docker-connection';
 import { dockerError } from '../../docker/docker-errors';
-import { buildServingImage } from '../../docker/image-build';
 import { MANAGED_LABEL, MODEL_SHA_LABEL } from '../../docker/labels';
 import type { EngineServices, Handlers } from '../types';
 
@@ -30,35 +27,7 @@ export function imageHandlers(services: EngineServices): Pick<Handlers, 'image.p
     async 'image.build'(request, { onProgress, signal }) {
       const { docker } = await services.docker.get(request.context);
       const detail = await makeBuildPlan(request, docker);
-      const outcome = await buildServingImage(docker, detail, { noCache: request.noCache, signal, onProgress });
-      const { plan } = detail;
-      const record: BuildRecord = {
-        id: randomUUID(),
-        coldStartMs: null,
-        modelPath: detail.modelPath,
-        specPath: detail.specPath,
-        modelName: plan.modelName,
-        modelVersion: plan.modelVersion,
-        modelSha256: plan.modelSha256,
-        modelBytes: plan.modelBytes,
-        reference: plan.reference,
-        imageId: outcome.imageId,
-        sizeBytes: outcome.sizeBytes,
-        baseImage: plan.base,
-        baseSizeBytes: detail.base?.sizeBytes ?? (await baseSize(docker, plan.base)),
-        platform: plan.platform,
-        builtAt: new Date().toISOString(),
-        buildMs: outcome.buildMs,
-        cachedSteps: outcome.cachedSteps,
-        totalSteps: outcome.totalSteps,
-        dockerfile: plan.dockerfile,
-        present: true,
-        loadTests: [],
-        pushes: [],
-        benchmark: readSavedBenchmark(detail.modelPath, detail.specPath),
-      };
-      await services.builds.add(record);
-      return record;
+      return buildAndRecord(docker, services.builds, detail, { noCache: request.noCache, signal, onProgress });
     },
 
     async 'image.history'({ modelPath, context }) {
@@ -124,10 +93,3 @@ async function presentImageIds(services: EngineServices, context?: string): Prom
   }
 }
 
-async function baseSize(docker: Docker, reference: string): Promise<number | null> {
-  try {
-    return (await docker.getImage(reference).inspect()).Size;
-  } catch {
-    return null;
-  }
-}
