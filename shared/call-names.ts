@@ -49,6 +49,9 @@ export const CALL_NAMES = [
   'deploy.export',
   'deploy.bundle',
   'monitor.profile',
+  'convert.plan',
+  'convert.pythons',
+  'convert.run',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

@@ -3,6 +3,10 @@ import { AppInfoSchema, ListDirResponseSchema, SpecDocumentSchema } from './sche
 import { BundleRequestSchema, BundleResultSchema } from './schemas/bundle';
 import { BenchProgressSchema, BenchRequestSchema, BenchResultSchema } from './schemas/bench';
 import {
+  ConvertPlanRequestSchema, ConvertPlanSchema, ConvertProgressSchema, ConvertPythonsRequestSchema, ConvertPythonsSchema,
+  ConvertResultSchema, ConvertRunRequestSchema,
+} from './schemas/convert';
+import {
   PredictRequestSchema, PredictResponseSchema, SampleInputsRequestSchema, SampleInputsResponseSchema,
 } from './schemas/inference';
 import { ModelReportSchema, RecentModelSchema } from './schemas/model';
@@ -291,6 +295,23 @@ export const contract = {
     summary: 'Capture a reference profile (feature bins, shares, summary stats) from sample data; written beside the model and baked into its image for drift scores',
     request: MonitorProfileRequestSchema,
     response: MonitorProfileResultSchema,
+  }),
+
+  'convert.plan': call({
+    summary: 'How to convert a PyTorch, scikit-learn, Keras or TensorFlow model to ONNX: the recipe (filled with its inputs), interpreters, missing packages, scan verdict',
+    request: ConvertPlanRequestSchema,
+    response: ConvertPlanSchema,
+  }),
+  'convert.pythons': call({
+    summary: 'Python interpreters on this machine (PATH, venvs, conda, pyenv) with their version and conversion packages',
+    request: ConvertPythonsRequestSchema,
+    response: ConvertPythonsSchema,
+  }),
+  'convert.run': call({
+    summary: 'Convert to ONNX: run the recipe in Python (streamed, cancellable), open and validate the result, compare its outputs with the original',
+    request: ConvertRunRequestSchema,
+    response: ConvertResultSchema,
+    progress: ConvertProgressSchema,
   }),
 } as const;
 

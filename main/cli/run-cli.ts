@@ -7,6 +7,7 @@ import { baseImageCommand } from './commands/base-image';
 import { benchCommand } from './commands/bench';
 import { buildCommand } from './commands/build';
 import { bundleCommand } from './commands/bundle';
+import { convertCommand } from './commands/convert';
 import { exportCommand } from './commands/export';
 import { fixCommand } from './commands/fix';
 import { imagesCommand } from './commands/images';
@@ -24,7 +25,7 @@ import { ProgressBar } from './progress-bar';
 import { styleFor, type CliIO } from './term';
 
 export const COMMANDS: CommandDef[] = [
-  inspectCommand, scanCommand, validateCommand, predictCommand, benchCommand, serveCommand, specInitCommand, specCheckCommand, fixCommand,
+  inspectCommand, scanCommand, convertCommand, validateCommand, predictCommand, benchCommand, serveCommand, specInitCommand, specCheckCommand, fixCommand,
   uiCommand, buildCommand, baseImageCommand, imagesCommand, runCommand, pushCommand, exportCommand, bundleCommand,
 ];
 

@@ -11,6 +11,7 @@ import { resolveDataDir } from './data-dir';
 import { appHandlers } from './handlers/app-handlers';
 import { bundleHandlers } from './handlers/bundle-handlers';
 import { containerHandlers } from './handlers/container-handlers';
+import { convertHandlers } from './handlers/convert-handlers';
 import { deployHandlers } from './handlers/deploy-handlers';
 import { dockerHandlers } from './handlers/docker-handlers';
 import { fileHandlers } from './handlers/file-handlers';
@@ -65,6 +66,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...deployHandlers(services),
     ...bundleHandlers(services),
     ...monitorHandlers(services),
+    ...convertHandlers(services),
   };
 
   async function call<N extends CallName>(

@@ -9,6 +9,7 @@ import { ConversionView } from './model/ConversionView';
 import { EmptyModelState } from './model/EmptyModelState';
 import { InspectView } from './model/InspectView';
 import { ValidationCard } from './model/ValidationCard';
+import './model/model.css';
 
 /** Model step: open (drop, browse, recent), then inspect and validate. */
 export function ModelScreen() {

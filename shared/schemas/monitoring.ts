@@ -107,6 +107,7 @@ export const RuntimeMonitoringSchema = z.object({
   profile: MonitoringProfileSchema.nullable().default(null),
 }).strict();
 export type RuntimeMonitoring = z.infer<typeof RuntimeMonitoringSchema>;
+export type RuntimeMonitoringInput = z.input<typeof RuntimeMonitoringSchema>;
 
 /** 'monitor.profile': compute a reference profile from a data sample and write it beside the model. */
 export const MonitorProfileRequestSchema = z.object({
@@ -138,4 +139,3 @@ export const MonitorProfileResultSchema = z.object({
   notes: z.array(z.string()),
 });
 export type MonitorProfileResult = z.infer<typeof MonitorProfileResultSchema>;
-export type RuntimeMonitoringInput = z.input<typeof RuntimeMonitoringSchema>;

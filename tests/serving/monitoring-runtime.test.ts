@@ -117,3 +117,26 @@ test('MODELDOCK_MONITORING=off leaves only the switch; feedback answers 409; a b
   assert.equal(invalid.code, 2);
   assert.match(invalid.stderr, /monitoring\.profile\.features\.0.*needs 2 entries/);
 });
+
+test('feedback remembers a bounded number of predictions, by the server\'s ids and by ids the client chose', async (t) => {
+  const fixtures = await ensureFixtures();
+  const dir = tempDir(t, 'modeldock-monitoring-');
+  const config = path.join(dir, 'runtime.json');
+  fs.writeFileSync(config, JSON.stringify({ model: { path: path.join(fixtures, 'iris.onnx'), name: 'iris' }, labels: ['setosa', 'versicolor', 'virginica'], monitoring: { rememberPredictions: 2 } }));
+  const server = await startServer(t, { args: ['--config', config] });
+  const row = { instances: [[5.1, 3.5, 1.4, 0.2]] };
+  const serverIds: string[] = [];
+  for (let i = 0; i < 3; i++) serverIds.push((await postJson(`${server.url}/predict`, row)).headers.get('x-request-id')!);
+  for (const id of ['order-1', 'order-2', 'order-3']) assert.equal((await postJson(`${server.url}/predict`, row, { 'X-Request-Id': id })).headers.get('x-request-id'), id);
+
+  assert.equal((await postJson(`${server.url}/feedback`, { id: serverIds[0], outcome: 'setosa' })).status, 404, 'the oldest server id is forgotten');
+  assert.equal((await postJson(`${server.url}/feedback`, { id: 'order-1', outcome: 'setosa' })).status, 404, 'the oldest client id is forgotten');
+  assert.equal((await postJson(`${server.url}/feedback`, { id: serverIds[2], outcome: 0 })).body.correct, 1, 'a class index names the class');
+  assert.equal((await postJson(`${server.url}/feedback`, { id: 'order-3', outcome: 'virginica' })).body.correct, 0);
+  const badLabel = await postJson(`${server.url}/feedback`, { id: 'order-2', outcome: { label: 'setosa' } });
+  assert.equal(badLabel.status, 400);
+  assert.match(badLabel.body.error, /must be the true class: a label \("setosa", "versicolor", "virginica"\) or a class index/);
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  assert.equal(metricValue(text, 'modeldock_feedback_accuracy'), 0.5);
+  assert.equal(metricValue(text, 'modeldock_feedback_window_rows'), 2);
+});

@@ -2,8 +2,9 @@ import type { Counter, Gauge, Registry } from './metrics';
 import { HttpError, badRequest } from './http-error';
 
 /**
- * Ground-truth feedback: the server remembers the last `remember` predictions by request id (bounded: the oldest
- * is forgotten first), and POST /feedback {"id", "outcome"} scores one of them. Classifiers are scored right or
+ * Ground-truth feedback: the server remembers recent predictions by request id, bounded (the predictions of the
+ * last `remember` ids it assigned, and of the last `remember` ids clients chose; older ones are forgotten), and
+ * POST /feedback {"id", "outcome"} scores one of them. Classifiers are scored right or
  * wrong (rolling accuracy), one-value regressions by absolute error (rolling mean absolute error), both over the
  * last `window` scored rows, kept in a ring.
  */
@@ -27,7 +28,17 @@ export interface FeedbackAnswer {
 }
 
 export class FeedbackTracker {
-  private readonly recent = new Map<string, Remembered>();
+  /**
+   * Ids the server assigned are numbers (base 36): their prediction sits at slot number % remember, found again by
+   * arithmetic, so the hot path does no hashing at all.
+   */
+  private readonly serverSeqs: Float64Array;
+  private readonly serverPredictions: Remembered[];
+  /** Ids clients chose (X-Request-Id): a ring of the last `remember`, and id -> slot. */
+  private readonly slots = new Map<string, number>();
+  private readonly ids: Array<string | undefined>;
+  private readonly predictions: Remembered[];
+  private nextSlot = 0;
   private readonly ring: Float64Array;
   private next = 0;
   private filled = 0;
@@ -38,6 +49,10 @@ export class FeedbackTracker {
 
   constructor(readonly kind: FeedbackKind, private readonly labels: string[] | null, private readonly remember: number, window: number, registry: Registry) {
     this.ring = new Float64Array(window);
+    this.serverSeqs = new Float64Array(remember).fill(-1);
+    this.serverPredictions = new Array<Remembered>(remember).fill(SCORED);
+    this.ids = new Array<string | undefined>(remember).fill(undefined);
+    this.predictions = new Array<Remembered>(remember).fill(SCORED);
     this.scoredRows = registry.counter('modeldock_feedback_rows_total', 'Predicted rows scored against a ground-truth outcome sent to POST /feedback.');
     this.rolling = kind === 'classes'
       ? registry.gauge('modeldock_feedback_accuracy', 'Share of the last scored rows predicted right (rolling accuracy; NaN before any feedback).')
@@ -46,21 +61,32 @@ export class FeedbackTracker {
     this.rolling.set(NaN);
   }
 
-  /** Called once per answered request with what it predicted (one entry per row). */
-  record(id: string, predicted: ReadonlyArray<string | number>): void {
+  /** Called once per answered request with what it predicted (one entry per row); seq -1 = a client's id. */
+  record(id: string, seq: number, predicted: ReadonlyArray<string | number>): void {
     if (this.remember === 0) return;
-    if (this.recent.has(id)) this.recent.delete(id);
-    else if (this.recent.size >= this.remember) {
-      // Maps iterate in insertion order: the first key is the oldest prediction.
-      for (const oldest of this.recent.keys()) { this.recent.delete(oldest); break; }
+    const value = predicted.length === 1 ? predicted[0] : [...predicted];
+    if (seq >= 0) {
+      const at = seq % this.remember;
+      this.serverSeqs[at] = seq;
+      this.serverPredictions[at] = value;
+      return;
     }
-    this.recent.set(id, predicted.length === 1 ? predicted[0] : [...predicted]);
+    // The oldest slot is reused (no scan: a Map's first key after many deletions costs a walk over the holes).
+    const slot = this.nextSlot;
+    this.nextSlot = (slot + 1) % this.remember;
+    const evicted = this.ids[slot];
+    if (evicted !== undefined && this.slots.get(evicted) === slot) this.slots.delete(evicted);
+    this.ids[slot] = id;
+    this.predictions[slot] = value;
+    // A client may reuse an id: the latest prediction wins.
+    this.slots.set(id, slot);
   }
 
   score(id: unknown, outcome: unknown): FeedbackAnswer {
     if (typeof id !== 'string' || id === '') throw badRequest('"id" must be the request id of a prediction (the X-Request-Id header of its answer).');
-    const entry = this.recent.get(id);
-    if (entry === undefined) {
+    const found = this.find(id);
+    const entry = found?.predictions[found.slot];
+    if (!found || entry === undefined) {
       throw new HttpError(404, `No prediction with id "${id}" is remembered; the server keeps the last ${this.remember} predictions (use the X-Request-Id of the answer, and send feedback before it is forgotten).`);
     }
     if (entry === SCORED) throw new HttpError(409, `The prediction "${id}" already has an outcome; each prediction is scored once.`);
@@ -86,11 +112,22 @@ export class FeedbackTracker {
       answer.absoluteErrors = errors;
       answer.meanAbsoluteError = this.sum / this.filled;
     }
-    this.recent.set(id, SCORED);
+    found.predictions[found.slot] = SCORED;
     this.scoredRows.inc(undefined, rows);
     this.rolling.set(this.sum / this.filled);
     this.windowRows.set(this.filled);
     return answer;
+  }
+
+  /** Where a prediction is remembered: a client's id first, then an id the server assigned. */
+  private find(id: string): { predictions: Remembered[]; slot: number } | null {
+    const slot = this.slots.get(id);
+    if (slot !== undefined) return { predictions: this.predictions, slot };
+    if (!/^[0-9a-z]{1,11}$/.test(id)) return null;
+    const seq = parseInt(id, 36);
+    if (!Number.isSafeInteger(seq) || seq.toString(36).padStart(6, '0') !== id) return null;
+    const at = seq % this.remember;
+    return this.serverSeqs[at] === seq ? { predictions: this.serverPredictions, slot: at } : null;
   }
 
   /** An outcome names a class by label ("setosa") or by index (2, "2"). */

@@ -61,6 +61,12 @@ export function openApiDocument(model: ModelInfo, version: string): Record<strin
   const nameParam = { name: 'name', in: 'path', required: true, schema: { type: 'string', enum: [model.name] } };
   const versionParam = { name: 'version', in: 'path', required: true, schema: { type: 'string', enum: [model.version] } };
   const ok = (description: string, content?: unknown) => ({ description, ...(content ? { content } : {}) });
+  // Ground truth for an earlier prediction (model monitoring: rolling accuracy or mean absolute error).
+  const feedback = {
+    summary: 'Ground truth for an earlier prediction: {"id": X-Request-Id of its answer, "outcome": the true class or value (a list for several rows)}',
+    requestBody: { required: true, content: json({ type: 'object', required: ['id', 'outcome'], properties: { id: { type: 'string' }, outcome: {} } }) },
+    responses: { 200: ok('Scored', json({ type: 'object' })), 400: error, 404: error, 409: error },
+  };
   const v2Infer = {
     summary: 'V2 Open Inference Protocol inference (JSON, or binary tensor data with Inference-Header-Content-Length)',
     parameters: [nameParam, { name: 'Inference-Header-Content-Length', in: 'header', required: false, schema: { type: 'integer', minimum: 0 } }],
@@ -113,6 +119,8 @@ export function openApiDocument(model: ModelInfo, version: string): Record<strin
       '/v2/models/{name}/versions/{version}/ready': { get: { summary: 'Model readiness for a version (V2)', parameters: [nameParam, versionParam], responses: { 200: ok('Ready'), 404: error, 503: ok('Not ready') } } },
       '/v2/models/{name}/infer': { post: v2Infer },
       '/v2/models/{name}/versions/{version}/infer': { post: { ...v2Infer, parameters: [...v2Infer.parameters, versionParam] } },
+      '/feedback': { post: feedback },
+      '/v2/models/{name}/feedback': { post: { ...feedback, parameters: [nameParam] } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: ok('Text exposition format 0.0.4', { 'text/plain': { schema: { type: 'string' } } }) } } },
       '/healthz': { get: { summary: 'Liveness: the process answers', responses: { 200: ok('Live', json({ type: 'object' })) } } },
       '/readyz': { get: { summary: 'Readiness: model loaded and warmed up, not shutting down', responses: { 200: ok('Ready', json({ type: 'object' })), 503: ok('Not ready', json({ type: 'object' })) } } },

@@ -37,6 +37,8 @@ interface Ctx {
   deadline: Deadline;
   /** X-Request-Id of the answer: what POST /feedback refers to. */
   id: string;
+  /** The number behind an id the server assigned (base 36 of it, padded); -1 for an id the client chose. */
+  seq: number;
 }
 
 /** Model monitoring as the HTTP side sees it: whether it is on, and the feedback scorer (null: no feedback). */
@@ -115,7 +117,8 @@ export class ModelServer {
   /** The node:http request listener. */
   handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const started = performance.now();
-    const id = requestId(req.headers['x-request-id'], () => (this.nextId++).toString(36).padStart(6, '0'));
+    let seq = -1;
+    const id = requestId(req.headers['x-request-id'], () => { seq = this.nextId++; return seq.toString(36).padStart(6, '0'); });
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
@@ -189,7 +192,7 @@ export class ModelServer {
       finish({ ...errorReply(503, 'The server is shutting down; retry against another instance.'), headers: { 'Content-Type': 'application/json', 'Retry-After': '1', Connection: 'close' } });
       return;
     }
-    const ctx: Ctx = { req, params: match.params, url, deadline, id };
+    const ctx: Ctx = { req, params: match.params, url, deadline, id, seq };
     Promise.resolve()
       .then(() => match.handler(ctx))
       .then(finish, (error: unknown) => {
@@ -255,11 +258,11 @@ export class ModelServer {
       if (classes) for (const c of classes) this.metrics.predictions.inc({ class: boundedClass(c, this.model.labels) });
       const feedback = this.monitoring.feedback;
       if (feedback) {
-        if (feedback.kind === 'classes' && classes) feedback.record(ctx.id, classes);
+        if (feedback.kind === 'classes' && classes) feedback.record(ctx.id, ctx.seq, classes);
         else if (feedback.kind === 'values' && primary.dims.length > 0) {
           const values: number[] = [];
           for (let r = 0; r < primary.dims[0]; r++) values.push(rowValue(primary, r));
-          feedback.record(ctx.id, values);
+          feedback.record(ctx.id, ctx.seq, values);
         }
       }
     }
