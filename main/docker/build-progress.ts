@@ -34,6 +34,8 @@ export class BuildProgressTracker {
   /** The first error message the build reported, with the whole message kept for the error's detail. */
   error: BuildMessage | null = null;
   readonly lines: string[] = [];
+  /** Step results this build made itself (not taken from the cache), oldest first. */
+  readonly createdImages: string[] = [];
   private currentCached = false;
 
   /** Progress while the context is being sent. */
@@ -80,6 +82,9 @@ export class BuildProgressTracker {
         } else if (/^\s*---> Using cache$/.test(line)) {
           this.currentCached = true;
           this.cachedSteps++;
+        } else {
+          const made = /^\s*---> ([0-9a-f]{12,64})$/.exec(line);
+          if (made && !this.currentCached) this.createdImages.push(made[1]);
         }
         events.push({ ...this.base('build'), line });
       }

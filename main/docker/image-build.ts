@@ -63,8 +63,13 @@ export async function buildServingImage(docker: Docker, detail: BuildPlanDetail,
     throw dockerError(error, { action: 'build', image: plan.base });
   }
 
-  await followBuild(output, tracker, emit, signal);
-  if (tracker.error) throw dockerError(tracker.error, { action: 'build', image: plan.base });
+  try {
+    await followBuild(output, tracker, emit, signal);
+    if (tracker.error) throw dockerError(tracker.error, { action: 'build', image: plan.base });
+  } catch (error) {
+    await removePartialBuild(docker, tracker.createdImages);
+    throw error;
+  }
   if (!tracker.finished && !tracker.imageId) {
     throw new ModelDockError({
       code: 'docker-build-failed',
@@ -91,6 +96,45 @@ export async function buildServingImage(docker: Docker, detail: BuildPlanDetail,
     buildMs: Date.now() - started,
     lines: tracker.lines,
   };
+}
+
+/**
+ * The step results a cancelled or failed build made. The classic builder takes the newest matching child from its
+ * cache, so an unfinished chain left behind would make the next build miss the cache from where this one stopped
+ * (and redo the ONNX Runtime and runtime layers). The daemon may still finish the step it was in after a cancel,
+ * so untagged descendants of what we saw are removed too, leaves first. Best effort: Docker refuses to remove an
+ * image another build has started to use, which is what we want.
+ */
+async function removePartialBuild(docker: Docker, created: string[]): Promise<void> {
+  if (!created.length) return;
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  let images: Docker.ImageInfo[] = [];
+  try {
+    images = await docker.listImages({ all: true });
+  } catch {
+    return;
+  }
+  const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
+  const ours = new Set(created.map(short));
+  const untagged = (i: Docker.ImageInfo) => !i.RepoTags || i.RepoTags.every((t) => t === '<none>:<none>');
+  // Walk down from our step results: anything untagged built on them is this build's too.
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const image of images) {
+      if (!ours.has(short(image.Id)) && image.ParentId && ours.has(short(image.ParentId)) && untagged(image)) {
+        ours.add(short(image.Id));
+        grew = true;
+      }
+    }
+  }
+  const depth = (id: string): number => {
+    const image = images.find((i) => short(i.Id) === id);
+    return image?.ParentId && ours.has(short(image.ParentId)) ? 1 + depth(short(image.ParentId)) : 0;
+  };
+  for (const id of [...ours].sort((a, b) => depth(b) - depth(a))) {
+    await docker.getImage(id).remove({ noprune: true }).catch(() => {});
+  }
 }
 
 /** Reads the builder's newline-separated JSON messages until the stream ends, fails, or the signal aborts. */

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { BuildRecord, ImageBuildProgress } from '../../shared/schemas/docker';
 import { createEngine, type Engine } from '../../main/engine/engine';
 import { ensureFixtures } from '../fixtures/make-fixtures';
-import { docker, httpRequest, ensureOfflineBase, ensureServingBuilt, removeImage, runImage } from './image-support';
+import { docker, httpRequest, ensureServingBuilt, privateOfflineBase, removeImage, runImage } from './image-support';
 
 const TAG = `modeldock-test/iris:image-build-${process.pid}`;
 const TAG_V2 = `modeldock-test/iris:image-build-${process.pid}-v2`;
@@ -29,7 +29,7 @@ describe('building the serving image', () => {
 
   before(async () => {
     ensureServingBuilt();
-    base = await ensureOfflineBase();
+    base = await privateOfflineBase();
     const fixtures = await ensureFixtures();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-image-data-'));
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-image-model-'));
@@ -52,6 +52,7 @@ describe('building the serving image', () => {
     await engine.dispose();
     await removeImage(TAG);
     await removeImage(TAG_V2);
+    await removeImage(base);
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(workDir, { recursive: true, force: true });
   });

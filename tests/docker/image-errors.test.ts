@@ -10,7 +10,7 @@ import { createEngine, type Engine } from '../../main/engine/engine';
 import { nodeCommandOf } from '../../main/docker/build-plan';
 import { ensureFixtures } from '../fixtures/make-fixtures';
 import { rejection } from '../support/rejection';
-import { docker, httpRequest, ensureDistrolessLikeBase, ensureOfflineBase, ensureServingBuilt, imageExists, removeImage, runImage } from './image-support';
+import { docker, httpRequest, ensureDistrolessLikeBase, ensureServingBuilt, imageExists, privateOfflineBase, removeImage, runImage } from './image-support';
 
 const CANCEL_TAG = `modeldock-test/iris:image-cancel-${process.pid}`;
 const REMOVE_TAG = `modeldock-test/iris:image-remove-${process.pid}`;
@@ -26,14 +26,14 @@ describe('image build errors, cancel and removal', () => {
 
   before(async () => {
     ensureServingBuilt();
-    base = await ensureOfflineBase();
+    base = await privateOfflineBase();
     fixtures = await ensureFixtures();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-image-errors-'));
     engine = createEngine({ shell: 'cli', dataDir });
   });
   after(async () => {
     await engine.dispose();
-    for (const tag of [CANCEL_TAG, REMOVE_TAG, EXTERNAL_TAG, DISTROLESS_TAG, DISTROLESS_BASE]) await removeImage(tag);
+    for (const tag of [CANCEL_TAG, `${CANCEL_TAG}-warm`, REMOVE_TAG, EXTERNAL_TAG, DISTROLESS_TAG, DISTROLESS_BASE, base]) await removeImage(tag);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -76,6 +76,8 @@ describe('image build errors, cancel and removal', () => {
   it('cancelling mid-build stops it: no tag, no intermediate containers left', async () => {
     // The builder's intermediate containers run "#(nop)" commands; other tests' containers are not counted.
     const intermediates = async () => (await docker.listContainers({ all: true })).filter((c) => c.Command.includes('#(nop)')).length;
+    // A complete cached chain first, as a user's earlier build would have left.
+    await engine.invoke('image.build', { modelPath: path.join(fixtures, 'iris.onnx'), base, tag: `${CANCEL_TAG}-warm` });
     const containersBefore = await intermediates();
     const controller = new AbortController();
     const steps: number[] = [];
@@ -100,6 +102,13 @@ describe('image build errors, cancel and removal', () => {
     assert.equal(await imageExists(CANCEL_TAG), false);
     const history = await engine.invoke('image.history', {});
     assert.ok(!history.builds.some((b) => b.reference === CANCEL_TAG), 'a cancelled build is not in the history');
+
+    // The cancelled build's own step results are gone, so the next ordinary build still finds the complete cached
+    // chain (the builder prefers the newest match, which would otherwise be the cancelled build's unfinished one).
+    const events: Array<{ stepText: string | null; cached: boolean }> = [];
+    await engine.invoke('image.build', { modelPath: path.join(fixtures, 'iris.onnx'), base, tag: CANCEL_TAG }, { onProgress: (e) => events.push(e) });
+    const ortStep = events.filter((e) => /COPY onnxruntime\//.test(e.stepText ?? ''));
+    assert.ok(ortStep.length > 0 && ortStep.at(-1)!.cached, 'the ONNX Runtime layer came from the cache after a cancelled build');
   });
 
   it('external data files travel in the model layer and the model loads from them in the container', async () => {

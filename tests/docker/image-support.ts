@@ -26,6 +26,17 @@ export async function ensureOfflineBase(): Promise<string> {
   return OFFLINE_BASE_IMAGE;
 }
 
+/**
+ * A base image of this test file's own (same contents, its own image id). The builder's cache hangs every step
+ * result from its parent, and another file's no-cache build on the shared base makes newer, unfinished chains the
+ * cache would pick; a private base keeps a test that counts cached steps independent of the files running beside it.
+ */
+export async function privateOfflineBase(): Promise<string> {
+  const tag = `modeldock-test/node-offline:private-${process.pid}`;
+  await makeOfflineBase(docker, { tag, force: true });
+  return tag;
+}
+
 export interface RunningImage {
   url: string;
   /** Container start call to the first 200 from /readyz. */
