@@ -4,6 +4,8 @@ import type { TrackedContainer } from './container-tracked';
 import { dockerError } from './docker-errors';
 import { MANAGED_LABEL, STARTED_CONTAINER_FILTER } from './labels';
 
+const YOUNG_SECONDS = 60;
+
 /** Removes ModelDock's stopped containers and its dangling (untagged, superseded) images; never a running one. */
 
 export interface CleanupResult {
@@ -23,6 +25,9 @@ export async function removeStoppedContainersAndImages(
     for (const info of containers) {
       if (info.State === 'running' || info.State === 'restarting' || info.State === 'paused') continue;
       if (tracked.get(info.Id)?.state === 'starting') continue;
+      // Another window or a CLI run may be starting this one (created, not yet running) or reading why it just
+      // exited: young containers this engine does not know are left to whoever made them.
+      if (!tracked.has(info.Id) && Date.now() / 1000 - info.Created < YOUNG_SECONDS) continue;
       await docker.getContainer(info.Id).remove({ force: true }).catch(() => {});
       removedContainers.push(listedName(info));
       reclaimedBytes += (info as { SizeRw?: number }).SizeRw ?? 0;

@@ -1,3 +1,4 @@
+import * as http from 'node:http';
 import { startCancelledError, exitedError, notReadyError } from './container-errors';
 import { discard, urlOf, waitForLogEnd, type TrackedContainer } from './container-tracked';
 
@@ -5,14 +6,21 @@ import { discard, urlOf, waitForLogEnd, type TrackedContainer } from './containe
 
 const READY_POLL_MS = 40;
 
-export async function answersReady(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) });
-    await response.arrayBuffer();
-    return response.ok;
-  } catch {
-    return false;
-  }
+/**
+ * One GET /readyz with node:http. Not fetch: right after a container starts, docker-proxy may accept the connection
+ * and never answer, and fetch's timeout (an unref'd timer) then leaves a promise that never settles in a process
+ * with nothing else to do (the CLI). A socket timeout here always ends the attempt.
+ */
+export function answersReady(url: string, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = http.get(`${url}/readyz`, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode === 200));
+      response.on('error', () => resolve(false));
+    });
+    request.setTimeout(timeoutMs, () => request.destroy());
+    request.on('error', () => resolve(false));
+  });
 }
 
 /** Polls until the model is ready; a container that exits, times out or is cancelled is discarded and reported. */

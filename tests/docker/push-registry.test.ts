@@ -11,7 +11,7 @@ import { createEngine, type Engine } from '../../main/engine/engine';
 import { rejection } from '../support/rejection';
 import { runCaptured } from '../unit/cli-support';
 import { startRegistry, type TestRegistry } from './support/registry';
-import { ensureServingImage, type ServingImage } from './support/serving-image';
+import { ensureServingImage, removeServingImage, type ServingImage } from './support/serving-image';
 
 const docker = new Docker();
 
@@ -39,6 +39,7 @@ describe('pushing the serving image to a registry', () => {
   });
   after(async () => {
     await engine.dispose();
+    await removeServingImage(image);
     for (const reference of pushed) await docker.getImage(reference).remove({ force: true }).catch(() => {});
     await registry.stop();
     delete process.env.DOCKER_CONFIG;

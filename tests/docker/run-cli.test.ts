@@ -9,7 +9,7 @@ import Docker from 'dockerode';
 import { runCli } from '../../main/cli/run-cli';
 import { createEngine, type Engine } from '../../main/engine/engine';
 import { runCaptured } from '../unit/cli-support';
-import { ensureServingImage, type ServingImage } from './support/serving-image';
+import { ensureServingImage, removeServingImage, type ServingImage } from './support/serving-image';
 
 describe('modeldock run', () => {
   let engine: Engine;
@@ -23,6 +23,7 @@ describe('modeldock run', () => {
   });
   after(async () => {
     await engine.dispose();
+    await removeServingImage(image);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

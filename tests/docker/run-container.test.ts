@@ -11,7 +11,7 @@ import Docker from 'dockerode';
 import { createEngine, type Engine } from '../../main/engine/engine';
 import { MANAGED_LABEL } from '../../main/docker/labels';
 import { tarStream } from '../../main/docker/tar-stream';
-import { ensureServingImage, type ServingImage } from './support/serving-image';
+import { ensureServingImage, removeServingImage, type ServingImage } from './support/serving-image';
 
 const docker = new Docker();
 
@@ -46,6 +46,7 @@ describe('a serving container on 127.0.0.1', () => {
   });
   after(async () => {
     await engine.dispose();
+    await removeServingImage(image);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -1,13 +1,18 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import Docker from 'dockerode';
 import { createEngine, type Engine } from '../../../main/engine/engine';
 import { OFFLINE_BASE_IMAGE } from '../../../shared/schemas/spec';
 import { ensureFixtures } from '../../fixtures/make-fixtures';
 import { ensureBuilt } from '../../support/ensure-built';
 
-/** The image the run and push tests use: the iris fixture built through the engine from the offline base. */
-export const SERVING_TEST_TAG = 'modeldock-test/iris-run:1';
+/**
+ * The image the run and push tests use: the iris fixture built through the engine from the offline base. One tag per
+ * test file (process): files run side by side, and a rebuild under a shared tag would move it to a new image id
+ * under another file's feet.
+ */
+export const SERVING_TEST_TAG = `modeldock-test/iris-run:${process.pid}`;
 
 export interface ServingImage {
   reference: string;
@@ -38,4 +43,10 @@ export async function ensureServingImage(engine?: Engine, tag = SERVING_TEST_TAG
       fs.rmSync(own.dataDir, { recursive: true, force: true });
     }
   }
+}
+
+/** Removes the test file's image (its layers stay cached for the next file). */
+export async function removeServingImage(image: ServingImage | undefined): Promise<void> {
+  if (!image) return;
+  await new Docker().getImage(image.reference).remove({ force: true }).catch(() => {});
 }
