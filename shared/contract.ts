@@ -86,7 +86,7 @@ export const contract = {
     response: z.object({ items: z.array(RecentModelSchema) }),
   }),
   'model.scan': call({
-    summary: 'Static safety scan: what loading a pickle, joblib, PyTorch, TorchScript or Keras file would import and run (never loads it)',
+    summary: 'Scan a pickle, joblib, PyTorch, TorchScript or Keras file for what loading it would import and run, without loading it',
     request: ModelPath,
     response: ScanReportSchema,
   }),
@@ -308,7 +308,7 @@ export const contract = {
     response: ConvertPythonsSchema,
   }),
   'convert.run': call({
-    summary: 'Convert to ONNX: run the recipe in Python (streamed, cancellable), open and validate the result, compare its outputs with the original',
+    summary: 'Convert a model to ONNX with your Python, then open, validate and compare the result with the original (streamed, cancellable)',
     request: ConvertRunRequestSchema,
     response: ConvertResultSchema,
     progress: ConvertProgressSchema,
