@@ -2,10 +2,10 @@ import { useEffect } from 'react';
 import { CrashBoundary } from './components/CrashBoundary';
 import { Sidebar } from './components/Sidebar';
 import { TopBar } from './components/TopBar';
-import { ComingLater } from './screens/ComingLater';
 import { DeployScreen } from './screens/DeployScreen';
 import { FileBrowserDialog } from './screens/FileBrowserDialog';
 import { ModelScreen } from './screens/ModelScreen';
+import { MonitorScreen } from './screens/MonitorScreen';
 import { PackageScreen } from './screens/PackageScreen';
 import { RunScreen } from './screens/RunScreen';
 import { TestScreen } from './screens/TestScreen';
@@ -37,7 +37,7 @@ function Shell() {
             {step === 'package' && <PackageScreen />}
             {step === 'run' && <RunScreen />}
             {step === 'deploy' && <DeployScreen />}
-            {step === 'monitor' && <ComingLater step={step} />}
+            {step === 'monitor' && <MonitorScreen />}
           </CrashBoundary>
         </main>
       </div>

@@ -49,6 +49,8 @@ export const CALL_NAMES = [
   'deploy.export',
   'deploy.bundle',
   'monitor.profile',
+  'monitor.snapshot',
+  'monitor.exportRules',
   'convert.plan',
   'convert.pythons',
   'convert.run',

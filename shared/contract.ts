@@ -29,6 +29,7 @@ import {
   CapacityPlanSchema, CapacityRequestSchema, DeployExportRequestSchema, DeployExportResultSchema, DeployManifestsRequestSchema,
   DeployManifestsSchema,
 } from './schemas/kubernetes';
+import { MonitorExportRequestSchema, MonitorExportResultSchema, MonitorSnapshotRequestSchema, MonitorSnapshotSchema } from './schemas/monitor-live';
 import { MonitorProfileRequestSchema, MonitorProfileResultSchema } from './schemas/monitoring';
 import { FixKindSchema, StepProgressSchema, ValidationReportSchema } from './schemas/validation';
 import type { CallName } from './call-names';
@@ -295,6 +296,16 @@ export const contract = {
     summary: 'Capture a reference profile (feature bins, shares, summary stats) from sample data; written beside the model and baked into its image for drift scores',
     request: MonitorProfileRequestSchema,
     response: MonitorProfileResultSchema,
+  }),
+  'monitor.snapshot': call({
+    summary: 'Live monitoring of a running server (local, container or URL): one summarised /metrics scrape with drift per feature, predictions, accuracy, CPU and memory, a short history and the thresholds exceeded',
+    request: MonitorSnapshotRequestSchema,
+    response: MonitorSnapshotSchema,
+  }),
+  'monitor.exportRules': call({
+    summary: 'Write a Grafana dashboard, a Prometheus scrape config and Prometheus alert rules (thresholds from the spec) to a folder',
+    request: MonitorExportRequestSchema,
+    response: MonitorExportResultSchema,
   }),
 
   'convert.plan': call({

@@ -12,6 +12,10 @@ export const BUNDLE_PATHS = {
   openapi: 'openapi.json',
   grafana: 'monitoring/grafana-dashboard.json',
   prometheus: 'monitoring/prometheus.yml',
+  /** Converted models only: the original's safety scan and the whole conversion record (bundle-provenance.ts). */
+  provenanceScan: 'provenance/scan-report.json',
+  provenanceRecord: 'provenance/provenance.json',
+  alertRules: 'monitoring/alert-rules.yml',
 } as const;
 
 /** Everything but the build context stays out of `docker build .` (and out of docker compose's build). */

@@ -1,9 +1,11 @@
 import type { BundleResult } from '../../shared/schemas/bundle';
+import type { Provenance } from '../../shared/schemas/provenance';
 import type { RolloutSteps } from '../../shared/schemas/kubernetes';
 import { OFFLINE_BASE_IMAGE } from '../../shared/schemas/spec';
 import type { TryExample } from '../../shared/schemas/serve';
 import { CHECKSUMS_FILE, MANIFEST_FILE } from './bundle-manifest';
 import { BUNDLE_PATHS } from './bundle-layout';
+import { provenanceReadmeLines } from './bundle-provenance';
 import { dockerRunCommand, localUrl, type LocalRunSettings } from './local-run';
 
 export interface ReadmeInput {
@@ -22,6 +24,8 @@ export interface ReadmeInput {
   namespace: string;
   checks: BundleResult['checks'];
   prometheusJobs: { local: string; kubernetes: string };
+  /** Models ModelDock converted: where the model came from (the provenance/ folder). */
+  provenance?: Provenance | null;
 }
 
 const fence = (lines: string | string[]) => ['```', ...(Array.isArray(lines) ? lines : [lines]), '```'];
@@ -63,8 +67,11 @@ export function bundleReadme(r: ReadmeInput): string {
     `| \`${BUNDLE_PATHS.openapi}\` | the HTTP API (OpenAPI 3.1) with this model's inputs and outputs |`,
     `| \`${BUNDLE_PATHS.grafana}\` | a Grafana dashboard for the server's metrics |`,
     `| \`${BUNDLE_PATHS.prometheus}\` | a Prometheus scrape configuration for them |`,
+    `| \`${BUNDLE_PATHS.alertRules}\` | Prometheus alert rules: error rate, latency SLO, drift, readiness, queue, pod restarts |`,
+    ...(r.provenance ? ['| `provenance/` | where the model came from: the original\'s safety scan and the conversion record |'] : []),
     `| \`${MANIFEST_FILE}\`, \`${CHECKSUMS_FILE}\` | what the bundle holds, with the sha256 of every file |`,
     '',
+    ...provenanceReadmeLines(r.provenance, r.modelFile),
     '## 0. Check the bundle is complete',
     '',
     ...fence(`sha256sum -c ${CHECKSUMS_FILE}`),
@@ -136,6 +143,7 @@ export function bundleReadme(r: ReadmeInput): string {
     '## 6. Monitor it',
     '',
     `- Prometheus: \`${BUNDLE_PATHS.prometheus}\` scrapes a local run (job \`${r.prometheusJobs.local}\`) and the pods in Kubernetes (job \`${r.prometheusJobs.kubernetes}\`, through the pods' \`prometheus.io/*\` annotations). Copy its \`scrape_configs\` into your Prometheus configuration; check it with \`promtool check config ${BUNDLE_PATHS.prometheus}\`.`,
+    `- Alerts: \`${BUNDLE_PATHS.alertRules}\` (loaded by \`${BUNDLE_PATHS.prometheus}\` through rule_files; thresholds from the spec's \`monitoring:\` section). Check it with \`promtool check rules ${BUNDLE_PATHS.alertRules}\`; the pod restart rule needs kube-state-metrics.`,
     `- Grafana: Dashboards > New > Import, upload \`${BUNDLE_PATHS.grafana}\`, then pick your Prometheus data source at the top of the dashboard.`,
     '',
   ];

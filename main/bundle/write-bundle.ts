@@ -11,15 +11,15 @@ import type { StepProgress } from '../../shared/schemas/validation';
 import type { BuildPlanDetail } from '../docker/build-plan';
 import { APP_VERSION } from '../engine/versions';
 import type { EngineServices } from '../engine/types';
-import { devNamespace } from '../kubernetes/kustomize-files';
 import { generateManifests } from '../kubernetes/generate-manifests';
-import { grafanaDashboardJson } from '../monitoring/grafana-dashboard';
-import { prometheusConfigYaml, prometheusJobNames } from '../monitoring/prometheus-config';
+import { monitoringFiles } from '../monitoring/monitoring-exports';
+import { prometheusJobNames } from '../monitoring/prometheus-config';
 import { exampleFor } from '../serving/try-protocols';
 import { readSpec } from '../spec/spec-file';
 import { BUNDLE_PATHS, dockerignoreText } from './bundle-layout';
 import { BUNDLE_FORMAT, CHECKSUMS_FILE, checksumsText, hashFiles, MANIFEST_FILE } from './bundle-manifest';
 import { planBundleImage } from './bundle-image-plan';
+import { bundleProvenance } from './bundle-provenance';
 import { bundleReadme } from './bundle-readme';
 import { bundleSpecText } from './bundle-spec';
 import { composeFile, nodeCommandOfDockerfile } from './compose-file';
@@ -60,6 +60,8 @@ export async function writeBundle(services: EngineServices, request: BundleReque
   warnings.push(...plan.warnings, ...(mismatch ? [mismatch] : []));
   const spec = detail.specPath ? readSpec(detail.specPath) : null;
   const runtimeConfig = JSON.parse(configText(detail)) as RuntimeConfig;
+  const provenance = bundleProvenance(detail.modelPath, plan.modelSha256);
+  warnings.push(...provenance.warnings);
 
   step('Generating the Kubernetes manifests');
   const settings = KubernetesSettingsSchema.parse(request.kubernetes ?? spec?.spec?.kubernetes ?? {});
@@ -111,11 +113,11 @@ export async function writeBundle(services: EngineServices, request: BundleReque
       ...manifests.files,
       { path: BUNDLE_PATHS.compose, content: composeFile(run, nodeCommandOfDockerfile(plan.dockerfile)) },
       { path: BUNDLE_PATHS.openapi, content: openApiText(served) },
-      { path: BUNDLE_PATHS.grafana, content: grafanaDashboardJson({ modelName: plan.modelName, modelVersion: plan.modelVersion }) },
-      {
-        path: BUNDLE_PATHS.prometheus,
-        content: prometheusConfigYaml({ modelName: plan.modelName, localTarget: `127.0.0.1:${run.hostPort}`, namespaces: [settings.namespace, devNamespace(settings.namespace)] }),
-      },
+      // Grafana dashboard, Prometheus config and the alert rules it loads, from the spec's monitoring: thresholds.
+      ...monitoringFiles({
+        modelName: plan.modelName, modelVersion: plan.modelVersion, monitoring: spec?.spec?.monitoring, maxQueue: runtimeConfig.serving.maxQueue,
+        namespace: settings.namespace, localTarget: `127.0.0.1:${run.hostPort}`,
+      }).map((f) => ({ path: `${path.posix.dirname(BUNDLE_PATHS.grafana)}/${f.name}`, content: f.content })),
       {
         path: BUNDLE_PATHS.readme,
         content: bundleReadme({
@@ -128,8 +130,10 @@ export async function writeBundle(services: EngineServices, request: BundleReque
           },
           rollout: manifests.rollout, namespace: settings.namespace, checks: manifests.summary,
           prometheusJobs: prometheusJobNames(plan.modelName),
+          provenance: provenance.record,
         }),
       },
+      ...provenance.files,
     ];
     for (const file of files) writeInside(staging, file.path, file.content);
 

@@ -12,6 +12,7 @@ import { exportCommand } from './commands/export';
 import { fixCommand } from './commands/fix';
 import { imagesCommand } from './commands/images';
 import { inspectCommand } from './commands/inspect';
+import { monitorProfileCommand, monitorRulesCommand } from './commands/monitor';
 import { predictCommand } from './commands/predict';
 import { pushCommand } from './commands/push';
 import { runCommand } from './commands/run';
@@ -27,6 +28,7 @@ import { styleFor, type CliIO } from './term';
 export const COMMANDS: CommandDef[] = [
   inspectCommand, scanCommand, convertCommand, validateCommand, predictCommand, benchCommand, serveCommand, specInitCommand, specCheckCommand, fixCommand,
   uiCommand, buildCommand, baseImageCommand, imagesCommand, runCommand, pushCommand, exportCommand, bundleCommand,
+  monitorProfileCommand, monitorRulesCommand,
 ];
 
 export interface RunOptions {

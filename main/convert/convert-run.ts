@@ -14,6 +14,7 @@ import { convertNeeds } from './convert-needs';
 import { resolveTarget } from './convert-target';
 import { chooseOpset } from './opset-choice';
 import { chooseOutPath } from './output-path';
+import { writeProvenance } from './provenance-record';
 import { probeGiven } from './python-discovery';
 import { needsModelClass } from './recipe-kind';
 import { recipeFileName } from './recipe-python';
@@ -140,9 +141,20 @@ export async function runConversion(
     engineStep('done', comparison
       ? `${comparison.passed ? 'Outputs match' : 'Outputs differ'}: max abs diff ${comparison.maxAbsDiff ?? 'n/a'} (tolerance ${comparison.tolerance} + ${comparison.relativeTolerance} x |value|)`
       : `Converted: ${outPath}`);
+    const durationMs = Math.round(performance.now() - started);
+    // The record of where the model came from; a conversion that worked is not failed for want of it.
+    const provenance = await writeProvenance({
+      onnxPath: outPath, source: { path: target.path, detection: target.detection }, scan: target.scan, kind: target.kind,
+      recipe, recipeGiven: !!request.recipe, modelClass: request.modelClass ?? null, inputShapes: inputShapes ?? null, python,
+      opset: report.onnx?.opsetImports.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? null,
+      comparison, comparisonNote, durationMs,
+    }).catch((error: unknown) => {
+      log.push(`The provenance record could not be written beside ${path.basename(outPath)}: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    });
     return {
-      onnxPath: outPath, report, findings, comparison, comparisonNote, log: log.slice(-2000), pythonPath: python.path, recipe,
-      durationMs: Math.round(performance.now() - started),
+      onnxPath: outPath, report: provenance ? { ...report, provenance: provenance.record } : report, findings, comparison, comparisonNote,
+      log: log.slice(-2000), pythonPath: python.path, recipe, durationMs, provenancePath: provenance?.path ?? null,
     };
   } finally {
     fs.rmSync(referenceDir, { recursive: true, force: true });

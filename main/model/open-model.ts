@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { ModelDockError } from '../../shared/errors';
 import type { ModelReport, OnnxSummary } from '../../shared/schemas/model';
 import type { StepProgress } from '../../shared/schemas/validation';
+import { readProvenanceBeside } from '../convert/provenance-record';
 import { conversionHint } from './conversion-hints';
 import { detectFormat, type FormatDetection } from './detect-format';
 import { fileAccessError } from './file-errors';
@@ -60,8 +61,12 @@ export async function openModelDetailed(
     if (isProtobufDecodeError(error)) throw damagedOnnxError(absolute, stat.size, error);
     throw error;
   }
+  // A model ModelDock converted keeps its origin (and the original's scan) in a record beside it.
+  const provenance = readProvenanceBeside(absolute, stat.size);
   return {
-    report: { ...base, bytes: stat.size + externalBytes(model.summary), onnx: model.summary, inspectMs: elapsed(started) },
+    report: {
+      ...base, bytes: stat.size + externalBytes(model.summary), onnx: model.summary, ...(provenance ? { provenance } : {}), inspectMs: elapsed(started),
+    },
     model,
   };
 }

@@ -1,6 +1,9 @@
+import { modelLevelPanels } from './grafana-model-panels';
+
 /**
  * A Grafana dashboard for the serving runtime's metrics (resources/serving/README.md, "Metrics"): traffic,
- * errors, latency split into queue wait and model time, batching, saturation and the process. Every query filters
+ * errors, latency split into queue wait and model time, batching, saturation, the model itself (predictions, drift,
+ * accuracy, input means vs the reference) and the process. Every query filters
  * on the $job and $instance variables, which are read from modeldock_model_info for this model, so the dashboard
  * works with any scrape setup (the bundle's prometheus.yml, annotations, or a ServiceMonitor).
  */
@@ -8,12 +11,16 @@
 export interface GrafanaDashboardOptions {
   modelName: string;
   modelVersion: string;
+  /** monitoring.driftThreshold: the red line on the drift panels (default 0.2). */
+  driftThreshold?: number;
+  /** monitoring.alerts.minAccuracy: the red line on the accuracy panel, when set. */
+  minAccuracy?: number;
 }
 
-interface Target { expr: string; legendFormat: string; refId: string }
-interface Panel {
+export interface Target { expr: string; legendFormat: string; refId: string; instant?: boolean }
+export interface Panel {
   id: number;
-  type: 'stat' | 'timeseries' | 'row';
+  type: 'stat' | 'timeseries' | 'row' | 'bargauge';
   title: string;
   description?: string;
   gridPos: { x: number; y: number; w: number; h: number };
@@ -102,6 +109,15 @@ export function grafanaDashboard(options: GrafanaDashboardOptions): Record<strin
   series(12, 12, 'Predictions by class', 'Predicted rows per second by class (classifiers only): a shift can mean the inputs changed.', 'reqps',
     [`sum by (class) (rate(modeldock_predictions_total{${SEL}}${RATE}))`, '{{class}}']);
   y += 8;
+
+  row('Model: predictions, drift and accuracy');
+  const model = modelLevelPanels({
+    firstId: nextId, top: y, selector: SEL, rateRange: RATE, datasource: DATASOURCE,
+    driftThreshold: options.driftThreshold ?? 0.2, minAccuracy: options.minAccuracy,
+  });
+  panels.push(...model.panels);
+  nextId += model.panels.length;
+  y += model.height;
 
   row('Process');
   series(0, 8, 'CPU', 'CPU cores used by each server process.', 'none', [`rate(process_cpu_seconds_total{${SEL}}${RATE})`, '{{instance}}']);

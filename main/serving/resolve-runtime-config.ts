@@ -68,8 +68,9 @@ function monitoringFor(modelPath: string, spec: Spec | null, specPath: string): 
   const fallback = defaultProfilePath(modelPath);
   const profileFile = named ?? (fs.existsSync(fallback) ? fallback : null);
   if (!settings && !profileFile) return {};
-  const { profile: _path, ...knobs } = settings ?? {};
-  void _path;
+  // Alert thresholds are for Prometheus (alert-rules.ts), not the runtime.
+  const { profile: _path, alerts: _alerts, ...knobs } = settings ?? {};
+  void _path; void _alerts;
   return { monitoring: { ...knobs, profile: profileFile ? readProfileFile(profileFile) : null } };
 }
 

@@ -10,7 +10,7 @@ export const STEPS: { id: StepId; label: string; blurb: string; later?: boolean 
   { id: 'package', label: 'Package', blurb: 'Docker image, versions' },
   { id: 'run', label: 'Run', blurb: 'Locally or in Docker' },
   { id: 'deploy', label: 'Deploy', blurb: 'Kubernetes manifests, export' },
-  { id: 'monitor', label: 'Monitor', blurb: 'Metrics, drift', later: true },
+  { id: 'monitor', label: 'Monitor', blurb: 'Metrics, drift, alerts' },
 ];
 
 /** The deployment pipeline as navigation: one button per step, with its status for the open model. */

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { ModelFormatSchema, ModelReportSchema } from './model';
+import { ComparisonSchema } from './comparison';
 import { ScanReportSchema } from './scan';
 import { FindingSchema } from './validation';
+
+// The comparison schemas live in comparison.ts (provenance records carry them too); re-exported for existing importers.
+export { ComparisonSchema, OutputComparisonSchema, SampleComparisonSchema, type Comparison } from './comparison';
 
 /**
  * Converting a PyTorch, scikit-learn, Keras or TensorFlow model to ONNX: the recipe (a Python script shown to the
@@ -185,35 +189,6 @@ export const ConvertProgressSchema = z.object({
 });
 export type ConvertProgress = z.infer<typeof ConvertProgressSchema>;
 
-export const OutputComparisonSchema = z.object({
-  name: z.string(),
-  shape: z.array(z.number().int()),
-  /** null when the outputs could not be compared (shapes differ, the run failed). */
-  maxAbsDiff: z.number().nullable(),
-  /** Elements outside tolerance (or unequal, for labels). */
-  mismatches: z.number().int(),
-  problem: z.string().optional(),
-});
-
-export const SampleComparisonSchema = z.object({
-  batch: z.number().int(),
-  maxAbsDiff: z.number().nullable(),
-  passed: z.boolean(),
-  outputs: z.array(OutputComparisonSchema),
-});
-
-export const ComparisonSchema = z.object({
-  /** The largest difference over all samples and outputs; null when some output could not be compared. */
-  maxAbsDiff: z.number().nullable(),
-  /** An element passes when |onnx - original| <= tolerance + relativeTolerance * |original|. */
-  tolerance: z.number(),
-  relativeTolerance: z.number(),
-  passed: z.boolean(),
-  /** One per sample batch (batch 1 and 3: a second batch size proves the batch axis is dynamic). */
-  samples: z.array(SampleComparisonSchema),
-});
-export type Comparison = z.infer<typeof ComparisonSchema>;
-
 export const ConvertResultSchema = z.object({
   onnxPath: z.string(),
   report: ModelReportSchema,
@@ -228,5 +203,7 @@ export const ConvertResultSchema = z.object({
   /** The script that ran. */
   recipe: z.string(),
   durationMs: z.number(),
+  /** The provenance record written beside the ONNX file (<name>.onnx.provenance.json); null when it could not be written. Optional, additive. */
+  provenancePath: z.string().nullable().optional(),
 });
 export type ConvertResult = z.infer<typeof ConvertResultSchema>;

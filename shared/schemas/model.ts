@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProvenanceSchema } from './provenance';
 import { ScanReportSchema } from './scan';
 import { DimSchema, ElementTypeSchema } from './tensor';
 
@@ -78,6 +79,8 @@ export const ModelReportSchema = z.object({
   conversion: ConversionHintSchema.optional(),
   /** Static safety scan (non-ONNX files): what loading the file would import and run. Optional, additive. */
   scan: ScanReportSchema.optional(),
+  /** ONNX models ModelDock converted: where the model came from (<name>.onnx.provenance.json beside it). Optional, additive. */
+  provenance: ProvenanceSchema.optional(),
   inspectMs: z.number(),
 });
 export type ModelReport = z.infer<typeof ModelReportSchema>;

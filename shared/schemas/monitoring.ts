@@ -93,11 +93,35 @@ const monitoringKnobs = {
     .describe('Recent predictions kept (by request id) so POST /feedback can score them; older ones answer 404.'),
 };
 
+/**
+ * modeldock.yaml `monitoring.alerts`: thresholds of the Prometheus alert rules ModelDock exports (and of the
+ * Monitor view's alert banner). Drift uses monitoring.driftThreshold. Not part of the runtime config: the rules
+ * run in Prometheus, not in the server.
+ */
+export const AlertSettingsSchema = z.object({
+  errorRate: z.number().min(0).max(1).default(0.05)
+    .describe('Share of answers with a 5xx status (over 5 minutes) above which "high error rate" fires; 0.05 = 5%.'),
+  latencyP99Ms: z.number().positive().max(3_600_000).default(500)
+    .describe('Latency SLO: the p99 of request duration (over 5 minutes), in milliseconds, above which an alert fires.'),
+  forMinutes: z.number().int().min(0).max(1440).default(5)
+    .describe('How long error rate, latency, readiness or queue saturation must stay bad before their alert fires.'),
+  driftForMinutes: z.number().int().min(0).max(1440).default(15)
+    .describe('How long a feature\'s drift score must stay above monitoring.driftThreshold before the drift alert fires.'),
+  podRestarts: z.number().int().min(1).max(1000).default(3)
+    .describe('Container restarts within an hour (kube-state-metrics) that fire the pod restart alert.'),
+  queueSaturation: z.number().min(0.01).max(1).default(0.8)
+    .describe('Share of serving.maxQueue waiting requests that counts as saturated; refused requests (503) fire too.'),
+  minAccuracy: z.number().min(0).max(1).optional()
+    .describe('Rolling accuracy from POST /feedback below which an alert fires (only when you send feedback).'),
+}).strict();
+export type AlertSettings = z.infer<typeof AlertSettingsSchema>;
+
 /** modeldock.yaml `monitoring:`. Every key has a default. */
 export const MonitoringSettingsSchema = z.object({
   profile: z.string().min(1).optional()
     .describe('Reference profile JSON (from "Capture reference profile"), relative to the spec; by default <model>.profile.json beside the model, when present.'),
   ...monitoringKnobs,
+  alerts: AlertSettingsSchema.optional().describe('Thresholds of the exported Prometheus alert rules and of the Monitor view\'s alerts.'),
 }).strict();
 export type MonitoringSettings = z.infer<typeof MonitoringSettingsSchema>;
 

@@ -71,7 +71,7 @@ describe('the deploy bundle', () => {
       'onnxruntime/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1', 'modeldock.yaml', 'k8s/plain/iris.yaml',
       'k8s/kustomize/base/kustomization.yaml', 'k8s/kustomize/overlays/dev/kustomization.yaml', 'k8s/kustomize/overlays/prod/kustomization.yaml',
       'k8s/ROLLOUT.md', 'docker-compose.yml', 'README.md', 'openapi.json', 'monitoring/grafana-dashboard.json', 'monitoring/prometheus.yml',
-      'bundle-manifest.json', 'SHA256SUMS',
+      'monitoring/alert-rules.yml', 'bundle-manifest.json', 'SHA256SUMS',
     ]) assert.ok(files.includes(expected), `${expected} is in the bundle`);
     assert.deepEqual(result.files.map((f) => f.path).sort(), files, 'the response lists exactly the files written');
     assert.equal(result.totalBytes, result.files.reduce((s, f) => s + f.bytes, 0));
@@ -162,10 +162,13 @@ describe('the deploy bundle', () => {
       kube.file_sd_configs = [{ files: ['targets.json'] }];
       checked = path.join(work, 'prometheus-without-kubernetes-sd.yml');
       fs.writeFileSync(checked, stringifyYaml(config));
+      // rule_files are relative to the config: the copy needs the alert rules beside it.
+      fs.copyFileSync(path.join(bundleDir, 'monitoring/alert-rules.yml'), path.join(work, 'alert-rules.yml'));
     }
     const check = spawnSync('promtool', ['check', 'config', checked], { encoding: 'utf8' });
     assert.equal(check.status, 0, check.stdout + check.stderr);
     assert.match(check.stdout + check.stderr, /SUCCESS/);
+    assert.match(check.stdout + check.stderr, /SUCCESS: \d+ rules found/, 'the alert rules loaded through rule_files pass too');
     const dashboard = JSON.parse(fs.readFileSync(path.join(bundleDir, 'monitoring/grafana-dashboard.json'), 'utf8'));
     assert.equal(typeof dashboard.title, 'string');
     const panels = (dashboard.panels as Array<{ type: string; targets?: Array<{ expr: string }>; datasource?: { uid: string }; gridPos: object }>)

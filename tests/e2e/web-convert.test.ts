@@ -2,7 +2,8 @@
 // A benign TorchScript module (written by Debian's python3 with torch) shows a safe scan, converts with
 // /usr/bin/python3 while its log streams, passes the output comparison and opens as ONNX. A malicious pickle
 // (handcrafted opcodes calling os.system to write a marker file) shows a dangerous scan naming os.system; Convert
-// asks for confirmation first, and cancelling it leaves the marker unwritten: nothing loaded the file.
+// asks for confirmation first, and cancelling it leaves the marker unwritten: nothing loaded the file. The opened
+// ONNX model shows where it came from (source file, the original's safe scan, the comparison).
 // Screenshots: test-output/screenshots/50-*.png at 1280x800 (main ones also 1920x1080, one dark).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -169,6 +170,26 @@ describe('web convert', { skip: skipReason }, () => {
     assert.ok(await inputRows.count() >= 1, 'the converted model shows its inputs');
     assert.equal((await inputRows.first().getByTestId('io-type').innerText()).trim(), 'float32');
     await shoot(page, '50-convert-opened-onnx');
+  });
+
+  step('the opened ONNX model keeps where it came from: the source, the safe scan and the comparison', async () => {
+    const card = page.getByTestId('provenance-card');
+    await card.waitFor();
+    assert.equal((await page.getByTestId('provenance-source').innerText()).trim(), 'classifier.pt');
+    assert.match(await page.getByTestId('provenance-path').innerText(), /classifier\.pt$/);
+    assert.match(await page.getByTestId('provenance-format').innerText(), /TorchScript/);
+    assert.match(await page.getByTestId('provenance-sha256').innerText(), /^[0-9a-f]{64}$/);
+    assert.equal(await page.getByTestId('provenance-verdict').getAttribute('data-verdict'), 'safe');
+    assert.match(await page.getByTestId('provenance-verdict-title').innerText(), /scanned safe/);
+    assert.equal(await page.getByTestId('provenance-comparison').getAttribute('data-outcome'), 'passed');
+    assert.equal(await page.getByTestId('provenance-risk').count(), 0, 'nothing had to be accepted');
+    // The findings stay folded away until asked for.
+    const findings = page.getByTestId('provenance-scan');
+    assert.equal(await findings.getAttribute('open'), null);
+    await findings.locator('summary').first().click();
+    await page.getByTestId('provenance-scan-group-safe').waitFor();
+    await card.scrollIntoViewIfNeeded();
+    await shootBoth(page, '50-convert-provenance');
   });
 
   step('a malicious pickle: dangerous, with the os.system finding and where it is', async () => {

@@ -67,11 +67,11 @@ describe('web workbench', { skip: haveChromium ? false : `no Chromium at ${CHROM
   step('later steps show a calm preview, not a broken screen', async () => {
     for (const id of ['package', 'run', 'deploy', 'monitor']) {
       await page.getByTestId(`step-${id}`).click();
-      const emptyState: Record<string, string> = { run: 'run-empty', package: 'package-empty', deploy: 'deploy-empty' };
+      const emptyState: Record<string, string> = { run: 'run-empty', package: 'package-empty', deploy: 'deploy-empty', monitor: 'monitor-empty' };
       await page.getByTestId(emptyState[id] ?? `coming-later-${id}`).waitFor();
       assert.equal(await page.getByTestId(`step-${id}`).getAttribute('aria-current'), 'step');
     }
-    await shoot(page, '02-monitor-coming-later');
+    await shoot(page, '02-monitor-no-model');
     await page.getByTestId('step-package').click();
     await shoot(page, '02-package-no-model');
     await page.getByTestId('step-model').click();

@@ -36,7 +36,7 @@ export interface RunningPrometheus {
 }
 
 export async function startPrometheus(
-  t: { after: (fn: () => void | Promise<void>) => void }, dir: string, target: string,
+  t: { after: (fn: () => void | Promise<void>) => void }, dir: string, target: string, options: { ruleFiles?: string[] } = {},
 ): Promise<RunningPrometheus> {
   const port = await freePort();
   const config = path.join(dir, 'prometheus.yml');
@@ -44,6 +44,7 @@ export async function startPrometheus(
     'global:',
     '  scrape_interval: 1s',
     '  evaluation_interval: 1s',
+    ...(options.ruleFiles?.length ? ['rule_files:', ...options.ruleFiles.map((f) => `  - '${f}'`)] : []),
     'scrape_configs:',
     '  - job_name: modeldock',
     '    scrape_interval: 1s',

@@ -1,5 +1,6 @@
 import { contract } from '../../../shared/contract';
 import type { ModelReport, OnnxSummary } from '../../../shared/schemas/model';
+import type { Provenance } from '../../../shared/schemas/provenance';
 import { EXIT, JSON_OPTION, SPEC_OPTION, type CommandDef } from '../command';
 import { formatBytes, formatCount, formatShape } from '../format';
 import { resolveModelTarget } from '../model-arg';
@@ -36,6 +37,7 @@ export const inspectCommand: CommandDef = {
 export function renderReport(report: ModelReport, s: Style): string {
   const out: string[] = [];
   out.push(`${s.bold(report.fileName)}  ${report.formatLabel} · ${formatBytes(report.bytes)}`);
+  if (report.provenance) out.push(...renderProvenance(report.provenance, s));
   if (report.onnx) out.push(...renderOnnx(report.onnx, s));
   if (report.conversion) {
     const c = report.conversion;
@@ -44,6 +46,19 @@ export function renderReport(report: ModelReport, s: Style): string {
     out.push('', ...c.snippet.split('\n').map((l) => `    ${s.cyan(l)}`));
   }
   return `${out.join('\n')}\n`;
+}
+
+/** One line for a model ModelDock converted: from what, what its scan said, and whether the outputs matched. */
+function renderProvenance(p: Provenance, s: Style): string[] {
+  const verdict = p.scan?.verdict ?? 'not scanned';
+  const scan = verdict === 'safe' ? s.green('scan safe') : verdict === 'dangerous' ? s.red('scan dangerous') : s.yellow(`scan ${verdict}`);
+  const compared = p.comparison
+    ? (p.comparison.passed ? s.green('outputs match') : s.red('outputs differ')) + ` (max abs diff ${p.comparison.maxAbsDiff ?? 'n/a'})`
+    : 'outputs not compared';
+  const out = [`Converted from ${p.source.fileName} (${p.source.formatLabel}) · ${scan} · ${compared} · ${p.converter.name}${p.converter.opset ? ` opset ${p.converter.opset}` : ''}`];
+  out.push(s.dim(`  ${p.source.path} · sha256 ${p.source.sha256 ?? 'unknown'} · ${p.createdAt}`));
+  if (p.riskAccepted) out.push(s.yellow(`  The scan was not clean ("${verdict}"): the risk was accepted before Python loaded the file.`));
+  return out;
 }
 
 function renderOnnx(m: OnnxSummary, s: Style): string[] {

@@ -6,12 +6,14 @@ import { Stat } from '../../components/Stat';
 import { ShapeBadge, TypeChip } from '../../components/TensorBadges';
 import { Why } from '../../components/Why';
 import { bytesText, formatBytes, formatCount } from '../../format';
+import { ProvenanceCard } from './ProvenanceCard';
 
 /** What the model takes and returns, what it is made of, and what it says about itself. */
 export function InspectView({ report, summary, validation }: { report: ModelReport; summary: OnnxSummary; validation: ReactNode }) {
   return (
     <div className="stack" data-testid="inspect-view">
       <SummaryCards report={report} summary={summary} />
+      {report.provenance && <ProvenanceCard provenance={report.provenance} />}
       <IoTable summary={summary} />
       {validation}
       <div className="grid-2">
