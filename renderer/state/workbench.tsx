@@ -336,6 +336,11 @@ export function stepStatus(step: StepId, wb: Pick<Workbench, 'model' | 'validati
     if (wb.deployStatus === 'error') return 'error';
     return wb.packageStatus === 'built' ? 'ready' : 'not-started';
   }
+  if (step === 'monitor') {
+    // Something to watch: the model is being served locally (containers and URLs are picked on the screen).
+    if (!model || model.format !== 'onnx') return 'not-started';
+    return wb.runStatus === 'serving' ? 'ready' : 'not-started';
+  }
   if (step === 'run') {
     if (!model || model.format !== 'onnx') return 'not-started';
     return wb.runStatus === 'serving' ? 'ready' : wb.runStatus === 'error' ? 'error' : 'not-started';
