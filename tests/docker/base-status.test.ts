@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import Docker from 'dockerode';
+import { ensureBuilt, ROOT } from '../support/ensure-built';
 import { createEngine, type Engine } from '../../main/engine/engine';
 import { rejection } from '../support/rejection';
 
@@ -48,6 +50,33 @@ describe('docker engine status and the offline base image', () => {
       assert.equal(error.code, 'docker-not-running');
     } finally {
       if (saved === undefined) delete process.env.DOCKER_HOST; else process.env.DOCKER_HOST = saved;
+    }
+  });
+
+  it('a user who may not open the Docker socket is told about the docker group (run for real as "nobody")', async (t) => {
+    const socket = '/var/run/docker.sock';
+    const setpriv = '/usr/bin/setpriv';
+    if (process.getuid?.() !== 0 || !fs.existsSync(setpriv) || !fs.existsSync(socket) || process.env.DOCKER_HOST) {
+      t.skip('needs root, setpriv and the default Docker socket to run the CLI as another user');
+      return;
+    }
+    if ((fs.statSync(socket).mode & 0o006) !== 0) {
+      t.skip('the Docker socket is open to every user here');
+      return;
+    }
+    ensureBuilt();
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-nobody-'));
+    fs.chmodSync(data, 0o777);
+    try {
+      const result = spawnSync(setpriv, ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, path.join(ROOT, 'dist', 'modeldock.js'), 'base-image'], {
+        encoding: 'utf8', env: { ...process.env, MODELDOCK_DATA_DIR: data, NO_COLOR: '1', HOME: data },
+      });
+      assert.equal(result.status, 1, result.stderr);
+      assert.match(result.stderr, /No permission to use Docker/);
+      assert.match(result.stderr, /docker group/);
+      assert.doesNotMatch(result.stderr, /at .*\.js:\d+/, 'no stack trace');
+    } finally {
+      fs.rmSync(data, { recursive: true, force: true });
     }
   });
 
