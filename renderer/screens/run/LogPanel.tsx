@@ -27,11 +27,25 @@ export function LogPanel({ modelPath, live, source }: { modelPath: string; live:
   const afterSeq = useRef(0);
   const box = useRef<HTMLDivElement>(null);
 
-  async function fetchMore() {
-    const answer = source ? await source.fetch(afterSeq.current) : await api.call('serve.logs', { modelPath, afterSeq: afterSeq.current });
-    afterSeq.current = answer.nextSeq;
-    if (answer.dropped) setDropped((d) => d + answer.dropped);
-    if (answer.lines.length) setLines((old) => [...old, ...answer.lines].slice(-KEEP_LINES));
+  const reading = useRef<Promise<void>>(Promise.resolve());
+
+  // The poll and the last read after a stop can overlap: reads queue behind each other, and a line already shown
+  // (same seq) is never added twice.
+  function fetchMore(): Promise<void> {
+    const next = reading.current.then(async () => {
+      const answer = source ? await source.fetch(afterSeq.current) : await api.call('serve.logs', { modelPath, afterSeq: afterSeq.current });
+      afterSeq.current = Math.max(afterSeq.current, answer.nextSeq);
+      if (answer.dropped) setDropped((d) => d + answer.dropped);
+      if (answer.lines.length) {
+        setLines((old) => {
+          const last = old.length ? old[old.length - 1].seq : -1;
+          const fresh = answer.lines.filter((l) => l.seq > last);
+          return fresh.length ? [...old, ...fresh].slice(-KEEP_LINES) : old;
+        });
+      }
+    });
+    reading.current = next.catch(() => {});
+    return next;
   }
 
   usePoll(fetchMore, 1000, live);
