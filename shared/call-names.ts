@@ -24,6 +24,7 @@ export const CALL_NAMES = [
   'serve.example',
   'serve.try',
   'docker.status',
+  'docker.useContext',
   'docker.makeBase',
   'image.plan',
   'image.build',

@@ -23,7 +23,7 @@ import {
   ImageHistoryRequestSchema, ImageHistorySchema, ImagePlanSchema, ImagePushProgressSchema, ImagePushRequestSchema,
   ImagePushResultSchema, ImageRefRequestSchema, LoadTestProgressSchema, LoadTestRequestSchema, LoadTestResultSchema,
   MakeBaseRequestSchema, MakeBaseResultSchema, RegistryListSchema, RegistryLoginRequestSchema, RegistryLoginResultSchema,
-  RegistryRefSchema,
+  RegistryRefSchema, UseContextRequestSchema,
 } from './schemas/docker';
 import {
   CapacityPlanSchema, CapacityRequestSchema, DeployExportRequestSchema, DeployExportResultSchema, DeployManifestsRequestSchema,
@@ -162,6 +162,11 @@ export const contract = {
   'docker.status': call({
     summary: 'Whether a Docker Engine answers, which one, and what it has (base images, images and containers made here)',
     request: DockerTargetSchema,
+    response: DockerStatusSchema,
+  }),
+  'docker.useContext': call({
+    summary: 'Pick the Docker Engine (a docker context) every later call uses; kept across restarts',
+    request: UseContextRequestSchema,
     response: DockerStatusSchema,
   }),
   'docker.makeBase': call({

@@ -77,7 +77,8 @@ export function resolveDockerEndpoint(contextName?: string): DockerEndpoint {
     }
     return { address, source: 'context', context: contextName };
   }
-  if (!contextName && process.env.DOCKER_HOST) return { address: process.env.DOCKER_HOST, source: 'DOCKER_HOST', context: null };
+  // The "default" context is DOCKER_HOST when set, else the platform's socket (as the docker CLI has it).
+  if ((!contextName || contextName === 'default') && process.env.DOCKER_HOST) return { address: process.env.DOCKER_HOST, source: 'DOCKER_HOST', context: null };
   const current = contextName ? null : currentContextName();
   if (current && current !== 'default') {
     const address = contextAddress(current);
@@ -123,13 +124,37 @@ export interface DockerHandle {
   endpoint: DockerEndpoint;
 }
 
-/** Keeps one client per engine address; `get` also checks that the engine answers, with a plain error if not. */
+/**
+ * Keeps one client per engine address; `get` also checks that the engine answers, with a plain error if not. The
+ * context the user picked in the app (kept in the engine's data folder) applies to every call that names none.
+ */
 export class DockerConnections {
   private readonly clients = new Map<string, Docker>();
+  private chosen: string | null;
+
+  constructor(private readonly settingsFile?: string) {
+    this.chosen = settingsFile ? readChosenContext(settingsFile) : null;
+  }
+
+  /** The context picked in the app; null: the docker CLI's own choice (DOCKER_HOST, current context, default). */
+  get chosenContext(): string | null {
+    return this.chosen;
+  }
+
+  /** Picks the context every later call uses; an unknown name is refused and nothing changes. */
+  choose(context: string | null): void {
+    if (context !== null) resolveDockerEndpoint(context);
+    this.chosen = context;
+    if (!this.settingsFile) return;
+    fs.mkdirSync(path.dirname(this.settingsFile), { recursive: true });
+    const temp = `${this.settingsFile}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, `${JSON.stringify({ context })}\n`);
+    fs.renameSync(temp, this.settingsFile);
+  }
 
   /** A client without contacting the engine. */
   client(contextName?: string): DockerHandle {
-    const endpoint = resolveDockerEndpoint(contextName);
+    const endpoint = resolveDockerEndpoint(contextName ?? this.chosen ?? undefined);
     let docker = this.clients.get(endpoint.address);
     if (!docker) {
       docker = new Docker(clientOptions(endpoint.address));
@@ -148,6 +173,11 @@ export class DockerConnections {
     }
     return handle;
   }
+}
+
+function readChosenContext(file: string): string | null {
+  const saved = readJson(file) as { context?: unknown } | null;
+  return typeof saved?.context === 'string' && saved.context ? saved.context : null;
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

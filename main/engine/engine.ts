@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { contract, type CallName, type Response } from '../../shared/contract';
 import { ModelDockError, toErrorInfo } from '../../shared/errors';
 import type { CallResult } from '../../shared/rpc';
@@ -37,7 +38,7 @@ export interface Engine {
 
 export function createEngine(options: EngineOptions): Engine {
   const dataDir = resolveDataDir(options.dataDir);
-  const docker = new DockerConnections();
+  const docker = new DockerConnections(path.join(dataDir, 'docker-context.json'));
   const builds = new BuildHistory(dataDir);
   const services: EngineServices = {
     dataDir,

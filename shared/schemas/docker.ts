@@ -50,8 +50,15 @@ export const DockerStatusSchema = z.object({
   offlineBase: z.string(),
   offlineBasePresent: z.boolean().nullable(),
   contexts: z.array(DockerContextSchema),
+  /** The context picked in the app (docker.useContext); null: DOCKER_HOST, the docker CLI's current context, or the default. */
+  chosenContext: z.string().nullable().default(null),
 });
 export type DockerStatus = z.infer<typeof DockerStatusSchema>;
+
+export const UseContextRequestSchema = z.object({
+  /** A context name from DockerStatus.contexts; null goes back to the docker CLI's own choice. */
+  context: z.string().min(1).max(200).nullable(),
+}).strict();
 
 export const MakeBaseRequestSchema = DockerTargetSchema.extend({
   /** Defaults to the offline base name (see DockerStatus.offlineBase). */

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import Docker from 'dockerode';
 import { ensureBuilt, ROOT } from '../support/ensure-built';
 import { createEngine, type Engine } from '../../main/engine/engine';
@@ -108,6 +109,45 @@ describe('docker engine status and the offline base image', () => {
       assert.deepEqual(json, { uid: 10001, v: process.version, tmp: 0o1777 });
     } finally {
       await container.remove({ force: true });
+    }
+  });
+});
+
+describe('picking a Docker context', () => {
+  it('is kept by the engine, applies to later calls, survives a restart, and refuses an unknown name', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-context-'));
+    const config = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-dockercfg-'));
+    const saved = { DOCKER_CONFIG: process.env.DOCKER_CONFIG, DOCKER_HOST: process.env.DOCKER_HOST, DOCKER_CONTEXT: process.env.DOCKER_CONTEXT };
+    // A context as `docker context create nowhere --docker host=unix:///...` writes it.
+    const id = createHash('sha256').update('nowhere').digest('hex');
+    fs.mkdirSync(path.join(config, 'contexts', 'meta', id), { recursive: true });
+    fs.writeFileSync(path.join(config, 'contexts', 'meta', id, 'meta.json'), JSON.stringify({ Name: 'nowhere', Endpoints: { docker: { Host: `unix://${path.join(config, 'none.sock')}` } } }));
+    process.env.DOCKER_CONFIG = config;
+    delete process.env.DOCKER_HOST;
+    delete process.env.DOCKER_CONTEXT;
+    let engine = createEngine({ shell: 'cli', dataDir });
+    try {
+      const before = await engine.invoke('docker.status', {});
+      assert.equal(before.available, true, 'the default engine answers');
+      assert.deepEqual(before.contexts.map((c) => c.name).sort(), ['default', 'nowhere']);
+      const switched = await engine.invoke('docker.useContext', { context: 'nowhere' });
+      assert.equal(switched.chosenContext, 'nowhere');
+      assert.equal(switched.endpoint.context, 'nowhere');
+      assert.equal(switched.available, false);
+      assert.equal(switched.error?.code, 'docker-not-running');
+      assert.equal((await rejection(engine.invoke('image.history', {}).then(() => engine.invoke('container.list', {})))).code, 'docker-not-running');
+      await engine.dispose();
+      engine = createEngine({ shell: 'cli', dataDir });
+      assert.equal((await engine.invoke('docker.status', {})).chosenContext, 'nowhere', 'kept across restarts');
+      assert.equal((await rejection(engine.invoke('docker.useContext', { context: 'missing' }))).code, 'docker-context-unknown');
+      const back = await engine.invoke('docker.useContext', { context: null });
+      assert.equal(back.chosenContext, null);
+      assert.equal(back.available, true);
+    } finally {
+      await engine.dispose();
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      fs.rmSync(config, { recursive: true, force: true });
     }
   });
 });

@@ -29,6 +29,22 @@ export function DockerStatusCard({ docker }: { docker: DockerState }) {
         )}
       </div>
 
+      {status && status.contexts.length > 1 && (
+        <label className="docker-context-picker">
+          <span>Docker Engine</span>
+          <select
+            value={status.chosenContext ?? ''}
+            onChange={(e) => void docker.chooseContext(e.target.value === '' ? null : e.target.value)}
+            disabled={checking}
+            data-testid="docker-context"
+          >
+            <option value="">As the docker command would ({status.contexts.find((c) => c.current)?.name ?? 'default'})</option>
+            {status.contexts.map((c) => <option key={c.name} value={c.name}>{c.name} · {c.address}</option>)}
+          </select>
+          <span className="muted small">A "context" is a Docker Engine the docker command knows: this computer, a build server, a VM.</span>
+        </label>
+      )}
+
       {status && !available && status.error && <ErrorBanner error={status.error} testId="docker-error" />}
       {error && <ErrorBanner error={error} testId="docker-error" />}
 

@@ -11,6 +11,8 @@ export interface DockerState {
   /** The status call itself failed (not "Docker is down", which is a status with available=false). */
   error: ErrorInfo | null;
   refresh(): Promise<void>;
+  /** Talk to another Docker Engine (a docker context); null: the docker CLI's own choice. */
+  chooseContext(context: string | null): Promise<void>;
   makingBase: boolean;
   baseProgress: StepProgress | null;
   baseError: ErrorInfo | null;
@@ -40,6 +42,18 @@ export function useDockerStatus(): DockerState {
 
   useEffect(() => { void refresh(); }, [refresh]);
 
+  const chooseContext = useCallback(async (context: string | null) => {
+    setChecking(true);
+    try {
+      setStatus(await api.call('docker.useContext', { context }));
+      setError(null);
+    } catch (e) {
+      setError(errorInfoOf(e));
+    } finally {
+      setChecking(false);
+    }
+  }, []);
+
   const makeBase = useCallback(async () => {
     setMakingBase(true);
     setBaseError(null);
@@ -55,5 +69,5 @@ export function useDockerStatus(): DockerState {
     }
   }, [refresh]);
 
-  return { status, checking, error, refresh, makingBase, baseProgress, baseError, makeBase };
+  return { status, checking, error, refresh, chooseContext, makingBase, baseProgress, baseError, makeBase };
 }
