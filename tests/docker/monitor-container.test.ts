@@ -78,7 +78,12 @@ test('Prometheus and the Monitor view watch a container: drift crosses the thres
   const answered = await prometheus.query('sum(modeldock_requests_total{route="/predict",status="200"})');
   assert.equal(answered[0]?.value, 40);
 
-  const snapshot = await engine.invoke('monitor.snapshot', { target: { kind: 'container', id: container.id } });
+  // The app's view scrapes at most about once a second: ask until a fresh sample carries the drift.
+  let snapshot = await engine.invoke('monitor.snapshot', { target: { kind: 'container', id: container.id } });
+  for (let i = 0; i < 40 && !snapshot.alerts.some((a) => JSON.stringify(a).includes('petal_length')); i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    snapshot = await engine.invoke('monitor.snapshot', { target: { kind: 'container', id: container.id } });
+  }
   assert.equal(snapshot.state, 'live');
   assert.ok(snapshot.alerts.some((a) => JSON.stringify(a).includes('petal_length')), JSON.stringify(snapshot.alerts));
   assert.ok(!snapshot.alerts.some((a) => /sepal_length|sepal_width|petal_width/.test(JSON.stringify(a))), JSON.stringify(snapshot.alerts));
