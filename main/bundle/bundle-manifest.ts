@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readJsonFile } from '../engine/read-json-file';
 import { z } from 'zod';
 import { ModelDockError } from '../../shared/errors';
 import { BundleFileSchema, type BundleFile } from '../../shared/schemas/bundle';
@@ -68,31 +69,22 @@ export function checksumsText(files: BundleFile[]): string {
 
 export function readBundleManifest(bundleDir: string): BundleManifest {
   const file = path.join(bundleDir, MANIFEST_FILE);
-  let value: unknown;
-  try {
-    value = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ModelDockError({
+  return readJsonFile(file, BundleManifestSchema, {
+    unreadable: (code, detail) => ({
       code: 'bundle-not-found',
       title: code === 'ENOENT' ? 'Not a deploy bundle' : 'The bundle\'s manifest cannot be read',
       message: code === 'ENOENT'
         ? `${bundleDir} has no ${MANIFEST_FILE}, so it is not a folder made by "modeldock bundle".`
-        : `${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}).`,
+        : `${file} is not valid JSON (${detail}).`,
       fix: 'Give the folder "modeldock bundle" wrote (unzip a .zip bundle first), or make the bundle again.',
-    });
-  }
-  const parsed = BundleManifestSchema.safeParse(value);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new ModelDockError({
+    }),
+    invalid: (problem) => ({
       code: 'bundle-manifest-invalid',
       title: 'The bundle\'s manifest is not one ModelDock understands',
-      message: `${file}: ${first.path.join('.') || '(root)'}: ${first.message}.`,
+      message: `${file}: ${problem}.`,
       fix: 'Make the bundle again with this version of ModelDock.',
-    });
-  }
-  return parsed.data;
+    }),
+  });
 }
 
 /**

@@ -3,48 +3,23 @@
 // container target) sees the same drift: low for in-distribution traffic, over the threshold only for the shifted
 // feature.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { test } from 'node:test';
-import { createEngine } from '../../main/engine/engine';
 import { OFFLINE_BASE_IMAGE } from '../../shared/schemas/spec';
-import { ensureFixtures } from '../fixtures/make-fixtures';
 import { ensureBuilt } from '../support/ensure-built';
-import { IRIS_FEATURES, irisCsv, irisRows, prometheusMissing, startPrometheus } from '../serving/monitoring-support';
+import { IRIS_FEATURES, irisMonitoringSpec, irisRows, monitoredIris, prometheusMissing, startPrometheus } from '../serving/monitoring-support';
 import { postJson, tempDir } from '../serving/serving-support';
 import { removeImage } from './image-support';
 
-const SPEC = `apiVersion: modeldock/v1
-model:
-  path: iris.onnx
-  name: iris
-inputs:
-  input:
-    type: tabular
-    features: [${IRIS_FEATURES.join(', ')}]
-monitoring:
-  windowSize: 200
-  driftThreshold: 0.2
-`;
+const SPEC = irisMonitoringSpec(200);
 
 test('Prometheus and the Monitor view watch a container: drift crosses the threshold only for the shifted feature', { timeout: 180000 }, async (t) => {
   const missing = prometheusMissing();
   if (missing) { t.skip(missing); return; }
   ensureBuilt();
-  const fixtures = await ensureFixtures();
   const dir = tempDir(t, 'modeldock-monitor-container-');
-  const model = path.join(dir, 'iris.onnx');
-  fs.copyFileSync(path.join(fixtures, 'iris.onnx'), model);
-  fs.writeFileSync(path.join(dir, 'modeldock.yaml'), SPEC);
-  fs.writeFileSync(path.join(dir, 'reference.csv'), irisCsv(irisRows(2000, 1)));
-  const engine = createEngine({ shell: 'cli', dataDir: path.join(dir, 'data') });
   const tag = `modeldock-test/iris-monitor:${process.pid}`;
-  t.after(async () => {
-    await engine.dispose();
-    await removeImage(tag);
-  });
-
-  await engine.invoke('monitor.profile', { modelPath: model, dataPath: path.join(dir, 'reference.csv') });
+  t.after(() => removeImage(tag));
+  const { model, engine } = await monitoredIris(t, dir, SPEC);
   await engine.invoke('docker.makeBase', {});
   await engine.invoke('image.build', { modelPath: model, base: OFFLINE_BASE_IMAGE, tag });
   const container = await engine.invoke('container.run', { image: tag });

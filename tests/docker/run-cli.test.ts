@@ -1,42 +1,25 @@
 // `modeldock run IMAGE` in the foreground: progress and the URL on stderr, the container's log lines on stdout,
 // Ctrl-C stops and removes it; a bad setting exits 1 with the container's own words.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import Docker from 'dockerode';
 import { runCli } from '../../main/cli/run-cli';
-import { createEngine, type Engine } from '../../main/engine/engine';
 import { runCaptured } from '../unit/cli-support';
-import { ensureServingImage, removeServingImage, type ServingImage } from './support/serving-image';
+import { useServingImage } from './support/serving-image';
 
 describe('modeldock run', () => {
-  let engine: Engine;
-  let dataDir = '';
-  let image: ServingImage;
-
-  before(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-run-cli-'));
-    engine = createEngine({ shell: 'cli', dataDir });
-    image = await ensureServingImage(engine);
-  });
-  after(async () => {
-    await engine.dispose();
-    await removeServingImage(image);
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  const fx = useServingImage('modeldock-run-cli-');
 
   it('waits until ready, prints the URL, streams logs; Ctrl-C stops and removes the container', async () => {
     let stdout = '';
     let stderr = '';
     const interrupt = new AbortController();
-    const running = runCli(['run', image.reference, '--cpus', '1', '--memory', '256', '--env', 'MODELDOCK_LOG_LEVEL=info', '--pretty'], {
+    const running = runCli(['run', fx.image.reference, '--cpus', '1', '--memory', '256', '--env', 'MODELDOCK_LOG_LEVEL=info', '--pretty'], {
       stdout: { write: (t: string) => { stdout += t; } },
       stderr: { write: (t: string) => { stderr += t; } },
       env: {},
       cwd: process.cwd(),
-    }, { engine, signal: interrupt.signal });
+    }, { engine: fx.engine, signal: interrupt.signal });
 
     const deadline = Date.now() + 30_000;
     while (!/Ready: http:\/\/127\.0\.0\.1:\d+/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -59,7 +42,7 @@ describe('modeldock run', () => {
   });
 
   it('a bad setting: exit 1 with the container\'s exit code and its own words, no stack trace', async () => {
-    const result = await runCaptured(['run', image.reference, '--env', 'MODELDOCK_MAX_QUEUE=abc'], { engine });
+    const result = await runCaptured(['run', fx.image.reference, '--env', 'MODELDOCK_MAX_QUEUE=abc'], { engine: fx.engine });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /Error: The container stopped right after starting/);
     assert.match(result.stderr, /exited with code 2/);
@@ -68,8 +51,8 @@ describe('modeldock run', () => {
   });
 
   it('usage errors: a missing image, a malformed --env', async () => {
-    assert.equal((await runCaptured(['run'], { engine })).code, 2);
-    const bad = await runCaptured(['run', image.reference, '--env', 'NOPE'], { engine });
+    assert.equal((await runCaptured(['run'], { engine: fx.engine })).code, 2);
+    const bad = await runCaptured(['run', fx.image.reference, '--env', 'NOPE'], { engine: fx.engine });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--env expects KEY=VALUE/);
   });

@@ -1,17 +1,14 @@
 // container.run and friends against the real engine: the iris image runs on 127.0.0.1 with CPU/memory limits,
 // answers the lesson's /predict and V2 infer, streams logs and stats, takes a load test (kept in the history),
 // and stops gracefully: a request in flight when the stop began still gets its answer.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import Docker from 'dockerode';
-import { createEngine, type Engine } from '../../main/engine/engine';
+import { createEngine } from '../../main/engine/engine';
 import { MANAGED_LABEL } from '../../main/docker/labels';
 import { tarStream } from '../../main/docker/tar-stream';
-import { ensureServingImage, removeServingImage, type ServingImage } from './support/serving-image';
+import { useServingImage } from './support/serving-image';
 
 const docker = new Docker();
 
@@ -35,24 +32,11 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null | undefine
 }
 
 describe('a serving container on 127.0.0.1', () => {
-  let engine: Engine;
-  let dataDir = '';
-  let image: ServingImage;
-
-  before(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-run-'));
-    engine = createEngine({ shell: 'cli', dataDir });
-    image = await ensureServingImage(engine);
-  });
-  after(async () => {
-    await engine.dispose();
-    await removeServingImage(image);
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  const fx = useServingImage('modeldock-run-');
 
   it('runs with limits and labels on a loopback port, answers /predict and V2 infer, then stops and is removed', async () => {
     const steps: string[] = [];
-    const status = await engine.invoke('container.run', { image: image.reference, cpus: 1, memoryMB: 256 }, { onProgress: (p) => steps.push(p.step) });
+    const status = await fx.engine.invoke('container.run', { image: fx.image.reference, cpus: 1, memoryMB: 256 }, { onProgress: (p) => steps.push(p.step) });
     assert.equal(status.state, 'ready');
     assert.match(status.url ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.equal(steps.length, 4);
@@ -87,23 +71,23 @@ describe('a serving container on 127.0.0.1', () => {
     const scores = answer.outputs[0].data;
     assert.equal(scores.indexOf(Math.max(...scores)), 1, 'versicolor');
 
-    const tried = await engine.invoke('container.try', { id: status.id, protocol: 'v2', body: JSON.stringify({ inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }] }) });
+    const tried = await fx.engine.invoke('container.try', { id: status.id, protocol: 'v2', body: JSON.stringify({ inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }] }) });
     assert.equal(tried.status, 200);
     assert.equal(tried.prediction?.label, 'setosa', 'class names read from the config inside the image');
-    const sample = await engine.invoke('container.try', { id: status.id, protocol: 'v1' });
+    const sample = await fx.engine.invoke('container.try', { id: status.id, protocol: 'v1' });
     assert.equal(sample.status, 200, sample.body);
     assert.match(sample.request.url, /\/v1\/models\/iris:predict$/);
 
     const logs = await waitFor('the request log lines', async () => {
-      const got = await engine.invoke('container.logs', { id: status.id });
+      const got = await fx.engine.invoke('container.logs', { id: status.id });
       return got.lines.some((l) => l.event === 'ready') && got.lines.some((l) => /POST \/predict 200/.test(l.message)) ? got : null;
     });
     assert.ok(logs.nextSeq >= logs.lines.length);
-    const later = await engine.invoke('container.logs', { id: status.id, afterSeq: logs.nextSeq });
+    const later = await fx.engine.invoke('container.logs', { id: status.id, afterSeq: logs.nextSeq });
     assert.ok(later.lines.every((l) => l.seq > logs.nextSeq), 'only lines after the sequence number');
 
     const stats = await waitFor('a stats sample', async () => {
-      const s = await engine.invoke('container.stats', { id: status.id });
+      const s = await fx.engine.invoke('container.stats', { id: status.id });
       return s.history.length > 0 ? s : null;
     });
     assert.equal(stats.state, 'ready');
@@ -111,41 +95,41 @@ describe('a serving container on 127.0.0.1', () => {
     assert.equal(stats.latest!.memoryLimitBytes, 256 * 1024 * 1024);
     assert.ok(stats.latest!.cpuCores >= 0);
 
-    const listed = await engine.invoke('container.list', {});
+    const listed = await fx.engine.invoke('container.list', {});
     assert.ok(listed.containers.some((c) => c.id === status.id && c.state === 'ready'));
 
-    const stopped = await engine.invoke('container.stop', { id: status.id });
+    const stopped = await fx.engine.invoke('container.stop', { id: status.id });
     assert.equal(stopped.state, 'removed');
     assert.equal(stopped.exitCode, 0, 'SIGTERM: a graceful exit');
     assert.ok(await gone(status.id));
     // The log lines stay readable after the container is gone.
-    const final = await engine.invoke('container.logs', { id: status.id });
+    const final = await fx.engine.invoke('container.logs', { id: status.id });
     assert.ok(final.lines.some((l) => l.event === 'shutdown'));
   });
 
   it('a load test reports requests/s and latency percentiles, and is kept with the image in the history', async () => {
-    const status = await engine.invoke('container.run', { image: image.reference, cpus: 1 });
+    const status = await fx.engine.invoke('container.run', { image: fx.image.reference, cpus: 1 });
     const progress: number[] = [];
-    const result = await engine.invoke('container.loadTest', { id: status.id, concurrency: 4, durationSeconds: 2 }, { onProgress: (p) => progress.push(p.requests) });
+    const result = await fx.engine.invoke('container.loadTest', { id: status.id, concurrency: 4, durationSeconds: 2 }, { onProgress: (p) => progress.push(p.requests) });
     assert.ok(result.requests > 20, `${result.requests} requests`);
     assert.equal(result.errors, 0);
     assert.ok(result.requestsPerSecond > 10);
     assert.ok(result.p50Ms > 0 && result.p50Ms <= result.p90Ms && result.p90Ms <= result.p99Ms && result.p99Ms <= result.maxMs);
     assert.equal(result.histogram.reduce((n, b) => n + b.count, 0), result.requests - result.errors);
     assert.equal(result.cpus, 1);
-    assert.equal(result.imageId, image.imageId);
+    assert.equal(result.imageId, fx.image.imageId);
     assert.ok(progress.length >= 2, 'progress while it runs');
-    const history = await engine.invoke('image.history', {});
-    const record = history.builds.find((b) => b.imageId === image.imageId);
+    const history = await fx.engine.invoke('image.history', {});
+    const record = history.builds.find((b) => b.imageId === fx.image.imageId);
     assert.ok(record, 'the image is in the history');
     assert.ok(record.loadTests.some((l) => l.at === result.at && l.requests === result.requests), 'the load test was saved');
     // The slowest start to ready seen so far, for sizing the Kubernetes startup probe.
     assert.ok(record.coldStartMs !== null && record.coldStartMs >= (status.readyMs ?? Infinity), `cold start ${record.coldStartMs} vs ${status.readyMs}`);
-    await engine.invoke('container.stop', { id: status.id });
+    await fx.engine.invoke('container.stop', { id: status.id });
   });
 
   it('stop with a request in flight: the request completes, then the container is removed', async () => {
-    const status = await engine.invoke('container.run', { image: image.reference });
+    const status = await fx.engine.invoke('container.run', { image: fx.image.reference });
     const url = new URL(`${status.url}/predict`);
     const body = Buffer.from(JSON.stringify({ instances: [[5.1, 3.5, 1.4, 0.2]] }));
     let answered: (value: { status: number; body: string }) => void;
@@ -160,9 +144,9 @@ describe('a serving container on 127.0.0.1', () => {
     // Half the body now: the request is in flight when the stop begins.
     request.write(body.subarray(0, 10));
     await new Promise((r) => setTimeout(r, 200));
-    const stopping = engine.invoke('container.stop', { id: status.id });
+    const stopping = fx.engine.invoke('container.stop', { id: status.id });
     await waitFor('the server to start draining', async () => {
-      const logs = await engine.invoke('container.logs', { id: status.id });
+      const logs = await fx.engine.invoke('container.logs', { id: status.id });
       return logs.lines.some((l) => l.event === 'shutdown');
     });
     request.end(body.subarray(10));
@@ -172,14 +156,14 @@ describe('a serving container on 127.0.0.1', () => {
     const stopped = await stopping;
     assert.equal(stopped.state, 'removed');
     assert.equal(stopped.exitCode, 0);
-    const logs = await engine.invoke('container.logs', { id: status.id });
+    const logs = await fx.engine.invoke('container.logs', { id: status.id });
     const done = logs.lines.filter((l) => l.event === 'shutdown').map((l) => JSON.parse(l.raw) as { phase?: string; drained?: boolean }).find((l) => l.phase === 'done');
     assert.equal(done?.drained, true, 'the runtime drained before exiting');
   });
 
   it('cleanup removes stopped ModelDock containers; dispose stops and removes the running ones', async () => {
-    const kept = await engine.invoke('container.run', { image: image.reference });
-    const stopped = await engine.invoke('container.stop', { id: kept.id, remove: false });
+    const kept = await fx.engine.invoke('container.run', { image: fx.image.reference });
+    const stopped = await fx.engine.invoke('container.stop', { id: kept.id, remove: false });
     assert.equal(stopped.state, 'exited');
     assert.equal(await gone(kept.id), false, 'kept until clean-up');
     // A dangling (untagged) image of ours, as an older build superseded by a rebuild under the same tag leaves.
@@ -191,25 +175,25 @@ describe('a serving container on 127.0.0.1', () => {
       resolve(out.map((o) => o.status ?? '').find((s) => s.startsWith('sha256:')) ?? '');
     }));
     assert.match(imported, /^sha256:/);
-    const cleaned = await engine.invoke('container.cleanup', {});
+    const cleaned = await fx.engine.invoke('container.cleanup', {});
     assert.ok(cleaned.removedContainers.includes(kept.name), JSON.stringify(cleaned));
     assert.ok(cleaned.removedImages.includes(imported), JSON.stringify(cleaned));
     assert.ok(await gone(kept.id));
     await assert.rejects(docker.getImage(imported).inspect(), /no such image/i);
-    assert.ok((await docker.getImage(image.reference).inspect()).Id, 'tagged images are kept');
+    assert.ok((await docker.getImage(fx.image.reference).inspect()).Id, 'tagged images are kept');
 
-    const other = createEngine({ shell: 'cli', dataDir });
-    const running = await other.invoke('container.run', { image: image.reference });
+    const other = createEngine({ shell: 'cli', dataDir: fx.dataDir });
+    const running = await other.invoke('container.run', { image: fx.image.reference });
     await other.dispose();
     await other.dispose();
     assert.ok(await gone(running.id), 'dispose stopped and removed it');
   });
 
   it('a container from an earlier session is found by its label: status, logs and Try work', async () => {
-    const first = createEngine({ shell: 'cli', dataDir });
-    const started = await first.invoke('container.run', { image: image.reference });
+    const first = createEngine({ shell: 'cli', dataDir: fx.dataDir });
+    const started = await first.invoke('container.run', { image: fx.image.reference });
     try {
-      const second = createEngine({ shell: 'cli', dataDir });
+      const second = createEngine({ shell: 'cli', dataDir: fx.dataDir });
       const listed = await second.invoke('container.list', {});
       assert.ok(listed.containers.some((c) => c.id === started.id && c.state === 'ready' && c.hostPort === started.hostPort));
       const tried = await second.invoke('container.try', { id: started.id.slice(0, 12), protocol: 'lesson' });

@@ -1,17 +1,14 @@
 // Each way a container run can fail, produced for real against the engine, and the sentence the user gets:
 // Docker not running (DOCKER_HOST at a dead socket), a taken port, a container that exits at start (with its last
 // log lines), a readiness timeout, an image that is not there. None leaves a container behind.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import Docker from 'dockerode';
-import { createEngine, type Engine } from '../../main/engine/engine';
 import { MANAGED_LABEL } from '../../main/docker/labels';
 import { rejection } from '../support/rejection';
-import { ensureServingImage, removeServingImage, type ServingImage } from './support/serving-image';
+import { useServingImage } from './support/serving-image';
 
 const docker = new Docker();
 
@@ -35,32 +32,19 @@ async function leftovers(imageId: string, mine: { env?: string; port?: number })
 }
 
 describe('container errors in plain words', () => {
-  let engine: Engine;
-  let dataDir = '';
-  let image: ServingImage;
-
-  before(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-run-errors-'));
-    engine = createEngine({ shell: 'cli', dataDir });
-    image = await ensureServingImage(engine);
-  });
-  after(async () => {
-    await engine.dispose();
-    await removeServingImage(image);
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  const fx = useServingImage('modeldock-run-errors-');
 
   it('DOCKER_HOST at a dead socket: "Docker is not running", naming the address', async () => {
     const saved = process.env.DOCKER_HOST;
-    const socket = path.join(dataDir, 'dead.sock');
+    const socket = path.join(fx.dataDir, 'dead.sock');
     process.env.DOCKER_HOST = `unix://${socket}`;
     try {
-      const error = await rejection(engine.invoke('container.run', { image: image.reference }));
+      const error = await rejection(fx.engine.invoke('container.run', { image: fx.image.reference }));
       assert.equal(error.code, 'docker-not-running');
       assert.equal(error.title, 'Docker is not running');
       assert.match(error.message, new RegExp(socket.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')));
       assert.match(error.fix ?? '', /start/i);
-      const listed = await rejection(engine.invoke('container.list', {}));
+      const listed = await rejection(fx.engine.invoke('container.list', {}));
       assert.equal(listed.code, 'docker-not-running');
     } finally {
       if (saved === undefined) delete process.env.DOCKER_HOST;
@@ -73,63 +57,63 @@ describe('container errors in plain words', () => {
     await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
     const port = (holder.address() as net.AddressInfo).port;
     try {
-      const error = await rejection(engine.invoke('container.run', { image: image.reference, port }));
+      const error = await rejection(fx.engine.invoke('container.run', { image: fx.image.reference, port }));
       assert.equal(error.code, 'port-in-use');
       assert.match(error.title, new RegExp(String(port)));
       assert.match(error.fix ?? '', /another port|free one/);
     } finally {
       holder.close();
     }
-    assert.deepEqual(await leftovers(image.imageId, { port }), []);
+    assert.deepEqual(await leftovers(fx.image.imageId, { port }), []);
   });
 
   it('a port a running container of ours holds: the error names that container', async () => {
-    const first = await engine.invoke('container.run', { image: image.reference });
+    const first = await fx.engine.invoke('container.run', { image: fx.image.reference });
     try {
-      const error = await rejection(engine.invoke('container.run', { image: image.reference, port: first.hostPort! }));
+      const error = await rejection(fx.engine.invoke('container.run', { image: fx.image.reference, port: first.hostPort! }));
       assert.equal(error.code, 'port-in-use');
       assert.match(error.message, new RegExp(first.name));
     } finally {
-      await engine.invoke('container.stop', { id: first.id });
+      await fx.engine.invoke('container.stop', { id: first.id });
     }
   });
 
   it('a container that exits at start (a bad setting): its exit code and last log lines, and it is removed', async () => {
-    const error = await rejection(engine.invoke('container.run', { image: image.reference, env: { MODELDOCK_MAX_QUEUE: 'abc' } }));
+    const error = await rejection(fx.engine.invoke('container.run', { image: fx.image.reference, env: { MODELDOCK_MAX_QUEUE: 'abc' } }));
     assert.equal(error.code, 'container-exited');
     assert.equal(error.title, 'The container stopped right after starting');
     assert.match(error.message, /exited with code 2 before it was ready/);
     assert.match(error.message, /Its last log lines:\n[\s\S]*MODELDOCK_MAX_QUEUE/, error.message);
     assert.match(error.fix ?? '', /setting is invalid/);
-    assert.deepEqual(await leftovers(image.imageId, { env: 'MODELDOCK_MAX_QUEUE=abc' }), [], 'no container left behind');
+    assert.deepEqual(await leftovers(fx.image.imageId, { env: 'MODELDOCK_MAX_QUEUE=abc' }), [], 'no container left behind');
   });
 
   it('a server that never becomes reachable: a readiness timeout with its log lines, and it is removed', async () => {
     // Bound to the container's own loopback, the server is alive inside but never reachable through the port.
     const started = Date.now();
-    const error = await rejection(engine.invoke('container.run', { image: image.reference, env: { MODELDOCK_HOST: '127.0.0.1' }, readyTimeoutSeconds: 2 }));
+    const error = await rejection(fx.engine.invoke('container.run', { image: fx.image.reference, env: { MODELDOCK_HOST: '127.0.0.1' }, readyTimeoutSeconds: 2 }));
     assert.ok(Date.now() - started < 15_000);
     assert.equal(error.code, 'container-ready-timeout');
     assert.equal(error.title, 'The model was not ready in time');
     assert.match(error.message, /within 2 s; it was stopped and removed/);
     assert.match(error.message, /listening on 127\.0\.0\.1/, error.message);
     assert.match(error.fix ?? '', /readiness timeout/);
-    assert.deepEqual(await leftovers(image.imageId, { env: 'MODELDOCK_HOST=127.0.0.1' }), [], 'no container left behind');
+    assert.deepEqual(await leftovers(fx.image.imageId, { env: 'MODELDOCK_HOST=127.0.0.1' }), [], 'no container left behind');
   });
 
   it('an image the engine does not have: "The image is not available"', async () => {
-    const error = await rejection(engine.invoke('container.run', { image: 'modeldock-test/no-such-image:404' }));
+    const error = await rejection(fx.engine.invoke('container.run', { image: 'modeldock-test/no-such-image:404' }));
     assert.equal(error.code, 'image-missing');
     assert.match(error.message, /modeldock-test\/no-such-image:404/);
   });
 
   it('a container that is gone, and one that is not ModelDock\'s, are refused in words', async () => {
-    const missing = await rejection(engine.invoke('container.try', { id: 'no-such-container-xyz', protocol: 'lesson' }));
+    const missing = await rejection(fx.engine.invoke('container.try', { id: 'no-such-container-xyz', protocol: 'lesson' }));
     assert.equal(missing.code, 'container-missing');
     // Labels of the image carry over to containers; a container label overrides it, as for one made by hand.
-    const foreign = await docker.createContainer({ Image: image.imageId, Cmd: ['--version'], Labels: { [MANAGED_LABEL]: 'no' } });
+    const foreign = await docker.createContainer({ Image: fx.image.imageId, Cmd: ['--version'], Labels: { [MANAGED_LABEL]: 'no' } });
     try {
-      const refused = await rejection(engine.invoke('container.stop', { id: foreign.id }));
+      const refused = await rejection(fx.engine.invoke('container.stop', { id: foreign.id }));
       assert.equal(refused.code, 'container-not-managed');
     } finally {
       await foreign.remove({ force: true }).catch(() => {});

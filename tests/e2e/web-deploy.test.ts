@@ -16,8 +16,9 @@ import { specPathForModel } from '../../main/spec/spec-file';
 import { validateSpecText } from '../../main/spec/spec-validate';
 import { OFFLINE_BASE_IMAGE } from '../../shared/schemas/spec';
 import { ensureBuilt } from '../support/ensure-built';
-import { CHROMIUM, openBrowser, shoot, shootBoth, type BrowserSession } from './support/browser';
+import { CHROMIUM, openBrowser, shoot, shootBoth, type BrowserSession, pageErrors } from './support/browser';
 import { ROOT, startWeb, type RunningWeb } from './support/start-web';
+import { eventually, waitForText } from './support/wait';
 import { closeE2E, recordingStep } from './support/steps';
 import { prepareWorkspace } from './support/workspace';
 
@@ -270,7 +271,7 @@ describe('web deploy', { skip }, () => {
     await shoot(page, '44-deploy-checks-dark');
     await page.emulateMedia({ colorScheme: 'light' });
 
-    const errors = browser.consoleLog.filter((line) => line.startsWith('[pageerror]') || (line.startsWith('[error]') && !/Failed to load resource/.test(line)));
+    const errors = pageErrors(browser);
     assert.deepEqual(errors, []);
   });
 });
@@ -301,20 +302,4 @@ async function optionLabel(page: Page, reference: string): Promise<string> {
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
-/** Polls from the test side (the node tsconfig has no DOM types for in-page functions). */
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function waitForText(page: Page, testId: string, pattern: RegExp): Promise<void> {
-  let last = '';
-  await eventually(`${testId} to match ${pattern}`, async () => pattern.test(last = await page.getByTestId(testId).first().innerText()))
-    .catch((error: Error) => { throw new Error(`${error.message}; it reads: ${last.slice(0, 300)}`); });
 }

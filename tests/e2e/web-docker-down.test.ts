@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, openBrowser, shoot, type BrowserSession } from './support/browser';
+import { CHROMIUM, openBrowser, shoot, type BrowserSession, pageErrors } from './support/browser';
 import { startWeb, type RunningWeb } from './support/start-web';
 import { ensureBuilt } from '../support/ensure-built';
 import { closeE2E, recordingStep } from './support/steps';
@@ -61,7 +61,7 @@ describe('web package without Docker', { skip: fs.existsSync(CHROMIUM) ? false :
     assert.match(await page.getByTestId('plan-warnings').innerText(), /building needs Docker/);
     assert.equal(await page.getByTestId('build-image').isDisabled(), true, 'no build offered without an engine');
     await shoot(page, '31-package-docker-down');
-    const errors = browser.consoleLog.filter((line) => line.startsWith('[pageerror]') || (line.startsWith('[error]') && !/Failed to load resource/.test(line)));
+    const errors = pageErrors(browser);
     assert.deepEqual(errors, []);
   });
 });

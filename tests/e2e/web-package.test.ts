@@ -13,9 +13,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, openBrowser, shoot, shootBoth, type BrowserSession } from './support/browser';
+import { CHROMIUM, openBrowser, shoot, shootBoth, type BrowserSession, pageErrors } from './support/browser';
 import { startWeb, type RunningWeb } from './support/start-web';
 import { ensureBuilt } from '../support/ensure-built';
+import { eventually, waitForText } from './support/wait';
 import { closeE2E, recordingStep } from './support/steps';
 import { prepareWorkspace } from './support/workspace';
 
@@ -273,7 +274,7 @@ describe('web package and run in Docker', { skip }, () => {
       await present.first().getByTestId('version-remove-confirm').click();
       await eventually('one row fewer', async () => (await present.count()) === left - 1);
     }
-    const errors = browser.consoleLog.filter((line) => line.startsWith('[pageerror]') || (line.startsWith('[error]') && !/Failed to load resource/.test(line)));
+    const errors = pageErrors(browser);
     assert.deepEqual(errors, []);
   });
 });
@@ -301,26 +302,4 @@ async function startRegistry(): Promise<{ address: string; process: ChildProcess
   const address = `127.0.0.1:${port}`;
   await eventually('the registry to answer', async () => (await fetch(`http://${address}/v2/`)).status === 200, 15_000);
   return { address, process: child, dir };
-}
-
-/** Polls from the test side (the node tsconfig has no DOM types for in-page functions). */
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function textOf(page: Page, testId: string): Promise<string> {
-  const element = page.getByTestId(testId).first();
-  const tag = await element.evaluate((e) => e.tagName);
-  return tag === 'TEXTAREA' || tag === 'INPUT' ? element.inputValue() : element.innerText();
-}
-
-async function waitForText(page: Page, testId: string, pattern: RegExp): Promise<void> {
-  let last = '';
-  await eventually(`${testId} to match ${pattern}`, async () => pattern.test(last = await textOf(page, testId)))
-    .catch((error: Error) => { throw new Error(`${error.message}; it reads: ${last.slice(0, 300)}`); });
 }

@@ -3,13 +3,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { createEngine } from '../../main/engine/engine';
 import { alertRuleGroups, metricNamesIn, NON_RUNTIME_METRICS } from '../../main/monitoring/alert-rules';
 import { MONITORING_FILES } from '../../main/monitoring/monitoring-exports';
 import { parsePrometheusText } from '../../main/serving/prometheus-text';
 import { resolveRuntimeConfig } from '../../main/serving/resolve-runtime-config';
-import { ensureFixtures } from '../fixtures/make-fixtures';
-import { IRIS_FEATURES, irisCsv, irisRows, prometheusMissing, startPrometheus } from './monitoring-support';
+import { irisRows, prometheusMissing, startPrometheus, irisMonitoringSpec, monitoredIris } from './monitoring-support';
 import { postJson, startServer, tempDir } from './serving-support';
 
 /**
@@ -17,21 +15,7 @@ import { postJson, startServer, tempDir } from './serving-support';
  * dashboard) use is on a real /metrics scrape of a runtime serving with a profile, and a real Prometheus loading
  * the rules fires the drift alert for the shifted feature only, after shifted inputs.
  */
-const SPEC = `apiVersion: modeldock/v1
-model:
-  path: iris.onnx
-  name: iris
-inputs:
-  input:
-    type: tabular
-    features: [${IRIS_FEATURES.join(', ')}]
-monitoring:
-  windowSize: 300
-  driftThreshold: 0.2
-  alerts:
-    driftForMinutes: 0
-    minAccuracy: 0.8
-`;
+const SPEC = irisMonitoringSpec(300, ['  alerts:', '    driftForMinutes: 0', '    minAccuracy: 0.8']);
 
 function promtoolMissing(): string | null {
   return spawnSync('promtool', ['--version'], { encoding: 'utf8' }).status === 0 ? null : 'promtool is not installed (Debian: apt-get install prometheus)';
@@ -42,15 +26,8 @@ interface AlertsAnswer { data: { alerts: Array<{ labels: Record<string, string>;
 test('alert rules: promtool passes, metrics exist on a real scrape, and Prometheus fires drift for the shifted feature only', { timeout: 150000 }, async (t) => {
   const missing = prometheusMissing() ?? promtoolMissing();
   if (missing) { t.skip(missing); return; }
-  const fixtures = await ensureFixtures();
   const dir = tempDir(t, 'modeldock-alerts-');
-  const model = path.join(dir, 'iris.onnx');
-  fs.copyFileSync(path.join(fixtures, 'iris.onnx'), model);
-  fs.writeFileSync(path.join(dir, 'modeldock.yaml'), SPEC);
-  fs.writeFileSync(path.join(dir, 'reference.csv'), irisCsv(irisRows(2000, 1)));
-  const engine = createEngine({ shell: 'cli', dataDir: path.join(dir, 'data') });
-  t.after(() => engine.dispose());
-  await engine.invoke('monitor.profile', { modelPath: model, dataPath: path.join(dir, 'reference.csv') });
+  const { model, engine } = await monitoredIris(t, dir, SPEC);
 
   // The export call writes the three files, with the spec's thresholds.
   const exported = await engine.invoke('monitor.exportRules', { modelPath: model, outDir: path.join(dir, 'monitoring') });

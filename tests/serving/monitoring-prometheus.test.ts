@@ -3,10 +3,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { createEngine } from '../../main/engine/engine';
 import { resolveRuntimeConfig } from '../../main/serving/resolve-runtime-config';
-import { ensureFixtures } from '../fixtures/make-fixtures';
-import { IRIS_FEATURES, irisCsv, irisRows, prometheusMissing, startPrometheus } from './monitoring-support';
+import { IRIS_FEATURES, irisRows, prometheusMissing, startPrometheus, irisMonitoringSpec, monitoredIris } from './monitoring-support';
 import { postJson, startServer, tempDir } from './serving-support';
 
 /**
@@ -16,33 +14,15 @@ import { postJson, startServer, tempDir } from './serving-support';
  * scores that stay low for in-distribution traffic and cross the threshold only for the one shifted feature, and
  * rolling accuracy from ground-truth feedback.
  */
-const SPEC = `apiVersion: modeldock/v1
-model:
-  path: iris.onnx
-  name: iris
-inputs:
-  input:
-    type: tabular
-    features: [${IRIS_FEATURES.join(', ')}]
-monitoring:
-  windowSize: 300
-  driftThreshold: 0.2
-`;
+const SPEC = irisMonitoringSpec(300);
 const ROWS_PER_REQUEST = 10;
 const REQUESTS = 30;
 
 test('Prometheus scrapes the runtime: request and class counts, drift only for the shifted feature, feedback accuracy', { timeout: 120000 }, async (t) => {
   const missing = prometheusMissing();
   if (missing) { t.skip(missing); return; }
-  const fixtures = await ensureFixtures();
   const dir = tempDir(t, 'modeldock-prometheus-');
-  const model = path.join(dir, 'iris.onnx');
-  fs.copyFileSync(path.join(fixtures, 'iris.onnx'), model);
-  fs.writeFileSync(path.join(dir, 'modeldock.yaml'), SPEC);
-  fs.writeFileSync(path.join(dir, 'reference.csv'), irisCsv(irisRows(2000, 1)));
-  const engine = createEngine({ shell: 'cli', dataDir: path.join(dir, 'data') });
-  t.after(() => engine.dispose());
-  await engine.invoke('monitor.profile', { modelPath: model, dataPath: path.join(dir, 'reference.csv') });
+  const { model } = await monitoredIris(t, dir, SPEC);
   const configPath = path.join(dir, 'runtime.json');
   fs.writeFileSync(configPath, JSON.stringify(await resolveRuntimeConfig(model)));
 

@@ -7,6 +7,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { createEngine, type Engine } from '../../main/engine/engine';
+import { ensureFixtures } from '../fixtures/make-fixtures';
 
 export const PROMETHEUS = '/usr/bin/prometheus';
 
@@ -126,4 +128,39 @@ export function irisRows(count: number, seed: number, shift: Record<number, numb
 
 export function irisCsv(rows: number[][]): string {
   return `${IRIS_FEATURES.join(',')}\n${rows.map((r) => r.join(',')).join('\n')}\n`;
+}
+
+/** modeldock.yaml for the iris fixture with tabular feature names and a `monitoring:` section (extra lines appended). */
+export function irisMonitoringSpec(windowSize: number, extraMonitoringLines: string[] = []): string {
+  return [
+    'apiVersion: modeldock/v1',
+    'model:',
+    '  path: iris.onnx',
+    '  name: iris',
+    'inputs:',
+    '  input:',
+    '    type: tabular',
+    `    features: [${IRIS_FEATURES.join(', ')}]`,
+    'monitoring:',
+    `  windowSize: ${windowSize}`,
+    '  driftThreshold: 0.2',
+    ...extraMonitoringLines,
+    '',
+  ].join('\n');
+}
+
+/**
+ * The iris fixture in `dir` with that spec, a reference profile captured by the engine from 2000 in-distribution
+ * rows, and the engine (disposed after the test).
+ */
+export async function monitoredIris(t: { after: (fn: () => void | Promise<void>) => void }, dir: string, spec: string): Promise<{ model: string; engine: Engine }> {
+  const fixtures = await ensureFixtures();
+  const model = path.join(dir, 'iris.onnx');
+  fs.copyFileSync(path.join(fixtures, 'iris.onnx'), model);
+  fs.writeFileSync(path.join(dir, 'modeldock.yaml'), spec);
+  fs.writeFileSync(path.join(dir, 'reference.csv'), irisCsv(irisRows(2000, 1)));
+  const engine = createEngine({ shell: 'cli', dataDir: path.join(dir, 'data') });
+  t.after(() => engine.dispose());
+  await engine.invoke('monitor.profile', { modelPath: model, dataPath: path.join(dir, 'reference.csv') });
+  return { model, engine };
 }

@@ -1,6 +1,5 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ModelDockError } from '../../../shared/errors';
+import { readJsonFile } from '../../engine/read-json-file';
 import { LoadTestResultSchema, type LoadTestResult } from '../../../shared/schemas/docker';
 import {
   RolloutStrategySchema, type CheckResult, type RolloutStrategy, type DeployManifests, type DeployManifestsRequestInput, type KubernetesSettingsInput,
@@ -100,29 +99,20 @@ async function buildRequest(
 }
 
 function readLoadTest(file: string): LoadTestResult {
-  let value: unknown;
-  try {
-    value = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ModelDockError({
+  return readJsonFile(file, LoadTestResultSchema, {
+    unreadable: (code, detail) => ({
       code: 'load-test-unreadable',
       title: 'Cannot read the load test',
-      message: code === 'ENOENT' ? `${file} does not exist.` : `${file} is not JSON (${error instanceof Error ? error.message : String(error)}).`,
+      message: code === 'ENOENT' ? `${file} does not exist.` : `${file} is not JSON (${detail}).`,
       fix: 'Give the JSON file of a load test result (the Package screen saves one), or leave --load-test out.',
-    });
-  }
-  const parsed = LoadTestResultSchema.safeParse(value);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new ModelDockError({
+    }),
+    invalid: (problem) => ({
       code: 'load-test-invalid',
       title: 'Not a load test result',
-      message: `${file}: ${first.path.join('.') || '(root)'}: ${first.message}.`,
+      message: `${file}: ${problem}.`,
       fix: 'Give the JSON of a load test result (requestsPerSecond, p99Ms, peakMemoryBytes...), or leave --load-test out.',
-    });
-  }
-  return parsed.data;
+    }),
+  });
 }
 
 export function renderChecks(manifests: DeployManifests, s: Style): string {

@@ -4,17 +4,14 @@ import type { DockerStatus } from '../../../shared/schemas/docker';
 import { DEFAULT_BASE_IMAGE, OFFLINE_BASE_IMAGE } from '../../../shared/schemas/spec';
 import { listDockerContexts, withTimeout } from '../../docker/docker-connection';
 import { dockerError } from '../../docker/docker-errors';
+import { findImage } from '../../docker/image-lookup';
 import { MANAGED_LABEL, STARTED_CONTAINER_FILTER } from '../../docker/labels';
 import { makeOfflineBase } from '../../docker/offline-base';
 import type { EngineServices, Handlers } from '../types';
 
-async function hasImage(docker: Docker, reference: string): Promise<boolean | null> {
-  try {
-    await docker.getImage(reference).inspect();
-    return true;
-  } catch (error) {
-    return (error as { statusCode?: number }).statusCode === 404 ? false : null;
-  }
+/** Whether the engine has the image; null when it could not say. */
+function hasImage(docker: Docker, reference: string): Promise<boolean | null> {
+  return findImage(docker, reference).then((image) => image !== null, () => null);
 }
 
 /** The engine itself: is Docker there, which one, and the offline base image. */

@@ -3,7 +3,7 @@ import { ModelDockError } from '../../../shared/errors';
 import { buildAndRecord } from '../../docker/build-and-record';
 import { makeBuildPlan } from '../../docker/build-plan';
 import { withTimeout } from '../../docker/docker-connection';
-import { dockerError } from '../../docker/docker-errors';
+import { dockerError, dockerStatusCode } from '../../docker/docker-errors';
 import { MANAGED_LABEL, MODEL_SHA_LABEL } from '../../docker/labels';
 import type { EngineServices, Handlers } from '../types';
 
@@ -43,7 +43,7 @@ export function imageHandlers(services: EngineServices): Pick<Handlers, 'image.p
       try {
         info = await docker.getImage(record?.imageId ?? image).inspect();
       } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 404) throw dockerError(error, { action: 'inspect', image });
+        if (dockerStatusCode(error) !== 404) throw dockerError(error, { action: 'inspect', image });
       }
       if (!info) {
         // Already gone from Docker: forgetting it is all that is left to do.
@@ -74,7 +74,7 @@ export function imageHandlers(services: EngineServices): Pick<Handlers, 'image.p
         // By id with force: also drops the extra tags a push added, so the version really goes away.
         await docker.getImage(info.Id).remove({ force: true });
       } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 404) throw dockerError(error, { action: 'remove', image });
+        if (dockerStatusCode(error) !== 404) throw dockerError(error, { action: 'remove', image });
       }
       await services.builds.remove(info.Id);
       return { removed: true };

@@ -1,9 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import type { ElementType } from '../../../shared/schemas/tensor';
-import type { HostTensor } from '../../../main/inference/host-tensor';
-import { hostToOrt, ortToHost } from '../../../main/inference/ort-tensors';
-import type { IoMeta } from '../../../main/inference/worker-protocol';
+import { createServingSession, runBatch, sessionIo, tensorFetches } from './ort-session';
 import { transferList, type FromThread, type ThreadInit, type ToThread } from './thread-protocol';
 
 /**
@@ -21,30 +18,17 @@ function post(message: FromThread, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
 }
 
-function toIoMeta(m: ort.InferenceSession.ValueMetadata): IoMeta {
-  if (!m.isTensor) return { name: m.name, isTensor: false, elementType: null, dims: [] };
-  return { name: m.name, isTensor: true, elementType: m.type as ElementType, dims: m.shape.map((d) => (typeof d === 'number' ? (d < 0 ? null : d) : d === '' ? null : d)) };
-}
 
 async function load(): Promise<void> {
   const started = process.hrtime.bigint();
   try {
-    session = await ort.InferenceSession.create(init.modelPath, {
-      intraOpNumThreads: init.intraOpThreads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      logSeverityLevel: 3,
-      // Idle ORT threads spin-wait by default; on a small CPU budget that steals time from the HTTP thread.
-      extra: { session: { intra_op: { allow_spinning: process.env.MODELDOCK_ORT_SPIN === '1' ? '1' : '0' } } },
-    });
+    session = await createServingSession(init.modelPath, init.intraOpThreads);
   } catch (error) {
     post({ type: 'load-failed', message: error instanceof Error ? error.message : String(error) });
     return;
   }
-  const io = { inputs: session.inputMetadata.map(toIoMeta), outputs: session.outputMetadata.map(toIoMeta) };
-  // Sequences and maps cannot come back through onnxruntime-node: fetch only tensor outputs.
-  fetches = io.outputs.filter((o) => o.isTensor).map((o) => o.name);
+  const io = sessionIo(session);
+  fetches = tensorFetches(io);
   post({ type: 'loaded', io, loadMs: Number(process.hrtime.bigint() - started) / 1e6 });
 }
 
@@ -54,12 +38,7 @@ async function run(message: Extract<ToThread, { type: 'run' }>): Promise<void> {
     return;
   }
   try {
-    const feeds: Record<string, ort.Tensor> = {};
-    for (const t of message.feeds) feeds[t.name] = hostToOrt(t);
-    const started = process.hrtime.bigint();
-    const result = await session.run(feeds, fetches);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const outputs: HostTensor[] = fetches.filter((n) => result[n]).map((n) => ortToHost(n, result[n] as ort.Tensor));
+    const { outputs, ms } = await runBatch(session, message.feeds, fetches);
     post({ type: 'result', id: message.id, outputs, ms }, transferList(outputs));
   } catch (error) {
     post({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error) });

@@ -1,7 +1,7 @@
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import type { HostTensor } from '../../../main/inference/host-tensor';
-import { hostToOrt, ortToHost } from '../../../main/inference/ort-tensors';
 import type { ModelIo } from '../../../main/inference/worker-protocol';
+import { createServingSession, runBatch, tensorFetches } from './ort-session';
 import type { RunOutput } from './worker-pool';
 
 /**
@@ -18,19 +18,11 @@ export class InlineRunner {
   private fetches: string[];
 
   private constructor(private session: ort.InferenceSession | null, readonly io: ModelIo) {
-    this.fetches = io.outputs.filter((o) => o.isTensor).map((o) => o.name);
+    this.fetches = tensorFetches(io);
   }
 
   static async create(modelPath: string, io: ModelIo): Promise<InlineRunner> {
-    const session = await ort.InferenceSession.create(modelPath, {
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      logSeverityLevel: 3,
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
-    });
-    return new InlineRunner(session, io);
+    return new InlineRunner(await createServingSession(modelPath, 1), io);
   }
 
   get idleCount(): number {
@@ -46,12 +38,7 @@ export class InlineRunner {
     if (!session) throw new Error('The model is not loaded.');
     this.busy = true;
     try {
-      const ortFeeds: Record<string, ort.Tensor> = {};
-      for (const t of feeds) ortFeeds[t.name] = hostToOrt(t);
-      const started = process.hrtime.bigint();
-      const result = await session.run(ortFeeds, this.fetches);
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      return { outputs: this.fetches.filter((n) => result[n]).map((n) => ortToHost(n, result[n] as ort.Tensor)), ms };
+      return await runBatch(session, feeds, this.fetches);
     } finally {
       this.busy = false;
       // After the caller's continuation: the scheduler hands over the next batch once this one is answered.

@@ -1,3 +1,4 @@
+import { after, before } from 'node:test';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -49,4 +50,29 @@ export async function ensureServingImage(engine?: Engine, tag = SERVING_TEST_TAG
 export async function removeServingImage(image: ServingImage | undefined): Promise<void> {
   if (!image) return;
   await new Docker().getImage(image.reference).remove({ force: true }).catch(() => {});
+}
+
+export interface ServingFixture {
+  engine: Engine;
+  dataDir: string;
+  image: ServingImage;
+}
+
+/**
+ * For a describe block: an engine with a data folder of its own and this file's serving image, made before the
+ * tests and removed after them. The fields are filled in by the before hook.
+ */
+export function useServingImage(prefix: string): ServingFixture {
+  const fx = {} as ServingFixture;
+  before(async () => {
+    fx.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    fx.engine = createEngine({ shell: 'cli', dataDir: fx.dataDir });
+    fx.image = await ensureServingImage(fx.engine);
+  });
+  after(async () => {
+    await fx.engine?.dispose();
+    await removeServingImage(fx.image);
+    if (fx.dataDir) fs.rmSync(fx.dataDir, { recursive: true, force: true });
+  });
+  return fx;
 }

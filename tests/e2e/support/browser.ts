@@ -65,3 +65,8 @@ export async function saveFailure(session: BrowserSession, name: string): Promis
   await session.page.screenshot({ path: path.join(SCREENSHOT_DIR, `FAILED-${name}.png`), fullPage: true }).catch(() => {});
   fs.writeFileSync(path.join(SCREENSHOT_DIR, `FAILED-${name}.console.log`), session.consoleLog.join('\n'));
 }
+
+/** Errors the page logged or threw; a failed resource load is left out (the tests provoke 4xx answers on purpose). */
+export function pageErrors(session: BrowserSession): string[] {
+  return session.consoleLog.filter((line) => line.startsWith('[pageerror]') || (line.startsWith('[error]') && !/Failed to load resource/.test(line)));
+}
