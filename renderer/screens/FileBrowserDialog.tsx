@@ -18,16 +18,17 @@ export function FileBrowserDialog() {
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [loading, setLoading] = useState(false);
-  // Set once the user types: the first listing, which may arrive after that, must not overwrite their text.
-  const edited = useRef(false);
-
-  /** Lists a folder; `initial` marks the listing the dialog opens with, which leaves a typed path alone. */
+  /**
+   * Lists a folder. The listing the dialog opens with (`initial`) leaves the path field alone: it may arrive while
+   * the user is already typing or pasting, and text changing under the caret turns "/tmp/x" into "/root/tmp/x".
+   * The breadcrumbs show where the list is; a folder the user opens fills the field.
+   */
   const list = useCallback(async (dir?: string, initial = false) => {
     setLoading(true);
     try {
       const result = await api.call('files.list', dir ? { dir } : {});
       setListing(result);
-      if (!initial || !edited.current) setTyped(result.dir);
+      if (!initial) setTyped(result.dir);
       setError(null);
       return true;
     } catch (e) {
@@ -77,8 +78,8 @@ export function FileBrowserDialog() {
           id="path-input"
           className="input mono"
           value={typed}
-          onChange={(e) => { edited.current = true; setTyped(e.target.value); }}
-          placeholder="/path/to/model.onnx"
+          onChange={(e) => setTyped(e.target.value)}
+          placeholder={listing ? `${listing.dir.replace(/\/$/, "")}/model.onnx` : "/path/to/model.onnx"}
           spellCheck={false}
           autoComplete="off"
           data-testid="path-input"
