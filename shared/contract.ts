@@ -29,6 +29,9 @@ import {
   CapacityPlanSchema, CapacityRequestSchema, DeployExportRequestSchema, DeployExportResultSchema, DeployManifestsRequestSchema,
   DeployManifestsSchema,
 } from './schemas/kubernetes';
+import {
+  ApplyProgressSchema, ClusterListSchema, DeployApplyRequestSchema, DeployApplyResultSchema, DeployDiffRequestSchema, DeployDiffSchema,
+} from './schemas/kubernetes-apply';
 import { MonitorExportRequestSchema, MonitorExportResultSchema, MonitorSnapshotRequestSchema, MonitorSnapshotSchema } from './schemas/monitor-live';
 import { MonitorProfileRequestSchema, MonitorProfileResultSchema } from './schemas/monitoring';
 import { FixKindSchema, StepProgressSchema, ValidationReportSchema } from './schemas/validation';
@@ -296,6 +299,22 @@ export const contract = {
     request: BundleRequestSchema,
     response: BundleResultSchema,
     progress: StepProgressSchema,
+  }),
+  'deploy.clusters': call({
+    summary: 'The kube contexts of your kubeconfig (KUBECONFIG or ~/.kube/config): name, server, namespace, which is current',
+    request: Empty,
+    response: ClusterListSchema,
+  }),
+  'deploy.diff': call({
+    summary: 'Compare the manifests with what a live cluster holds (server-side apply, dry run): each object new, changed (with a diff) or unchanged',
+    request: DeployDiffRequestSchema,
+    response: DeployDiffSchema,
+  }),
+  'deploy.apply': call({
+    summary: 'Apply the manifests to a live cluster (server-side apply) and follow the rollout until the pods are ready (streamed, cancellable)',
+    request: DeployApplyRequestSchema,
+    response: DeployApplyResultSchema,
+    progress: ApplyProgressSchema,
   }),
   'monitor.profile': call({
     summary: 'Capture a reference profile (feature bins, shares, summary stats) from sample data; written beside the model and baked into its image for drift scores',

@@ -3,6 +3,7 @@ import { createEngine, type Engine } from '../engine/engine';
 import { APP_VERSION } from '../engine/versions';
 import { parseArgs, UsageError } from './args';
 import { EXIT, HELP_OPTION, type CommandContext, type CommandDef } from './command';
+import { applyCommand } from './commands/apply';
 import { baseImageCommand } from './commands/base-image';
 import { benchCommand } from './commands/bench';
 import { buildCommand } from './commands/build';
@@ -27,7 +28,7 @@ import { styleFor, type CliIO } from './term';
 
 export const COMMANDS: CommandDef[] = [
   inspectCommand, scanCommand, convertCommand, validateCommand, predictCommand, benchCommand, serveCommand, specInitCommand, specCheckCommand, fixCommand,
-  uiCommand, buildCommand, baseImageCommand, imagesCommand, runCommand, pushCommand, exportCommand, bundleCommand,
+  uiCommand, buildCommand, baseImageCommand, imagesCommand, runCommand, pushCommand, exportCommand, applyCommand, bundleCommand,
   monitorProfileCommand, monitorRulesCommand,
 ];
 

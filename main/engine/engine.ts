@@ -11,6 +11,7 @@ import { LocalServers } from '../serving/local-servers';
 import { resolveDataDir } from './data-dir';
 import { appHandlers } from './handlers/app-handlers';
 import { bundleHandlers } from './handlers/bundle-handlers';
+import { clusterHandlers } from './handlers/cluster-handlers';
 import { containerHandlers } from './handlers/container-handlers';
 import { convertHandlers } from './handlers/convert-handlers';
 import { deployHandlers } from './handlers/deploy-handlers';
@@ -65,6 +66,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...registryHandlers(services),
     ...fileHandlers(services),
     ...deployHandlers(services),
+    ...clusterHandlers(services),
     ...bundleHandlers(services),
     ...monitorHandlers(services),
     ...convertHandlers(services),

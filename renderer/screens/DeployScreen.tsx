@@ -10,6 +10,7 @@ import { Card } from '../components/Card';
 import { fileNameOf } from '../format';
 import { usePrimaryAction } from '../state/primary-action';
 import { useWorkbench } from '../state/workbench';
+import { ApplyCard } from './deploy/ApplyCard';
 import { CapacityCard } from './deploy/CapacityCard';
 import { ChecksCard } from './deploy/ChecksCard';
 import { imageChoice, setAt, settingProblems } from './deploy/deploy-settings';
@@ -177,6 +178,7 @@ function Deploy({ model }: { model: ModelReport }) {
             <ExportCard outDir={outDir} onOutDir={setOutDir} manifests={manifests.manifests} blocked={blocked}
               allowFailed={allowFailed} onAllowFailed={setAllowFailed} state={exporting} onExport={() => void runExport()} cliCommand={cliCommand}
               bundle={<BundleExport defaultDir={`${folderOf(model.path)}/${name}-bundle`} request={bundleRequest} reason={bundleReason} beforeExport={spec.flush} />} />
+            <ApplyCard request={request} blocked={blocked} defaultNamespace={settings.namespace} allowFailedChecks={allowFailed} beforeApply={spec.flush} />
           </div>
         </div>
       )}
