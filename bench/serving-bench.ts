@@ -256,6 +256,7 @@ async function runProfile(results: BenchResults, workDir: string, irisPath: stri
   results.profile = await profileRuntime({
     workDir, progress, script,
     cases: [
+      { name: 'iris /predict, c=1', config: irisConfig(irisPath), payload: irisPredictPayload(), concurrency: 1 },
       { name: 'iris /predict, c=16', config: irisConfig(irisPath), payload: irisPredictPayload(), concurrency: 16 },
       { name: 'iris /predict, c=16, MODELDOCK_LOG_LEVEL=warn (no request log)', config: irisConfig(irisPath), payload: irisPredictPayload(), concurrency: 16, env: { MODELDOCK_LOG_LEVEL: 'warn' } },
       { name: 'CNN V2 binary, c=16', config: cnnConfig(cnnPath), payload: cnnBinary, concurrency: 16 },

@@ -123,7 +123,7 @@ export function bundleReadme(r: ReadmeInput): string {
     '',
     'Settings can be changed at run time with environment variables (`docker run -e NAME=VALUE`): `MODELDOCK_THREADS`,',
     '`MODELDOCK_MAX_BATCH_SIZE` (1 turns batching off), `MODELDOCK_MAX_BATCH_DELAY_MS`, `MODELDOCK_MAX_QUEUE`,',
-    '`MODELDOCK_MAX_BODY_MB`, `MODELDOCK_REQUEST_TIMEOUT_MS`, `MODELDOCK_GRACE_SECONDS`, `MODELDOCK_LOG_LEVEL`, `MODELDOCK_WORKERS`.',
+    '`MODELDOCK_MAX_BODY_MB`, `MODELDOCK_MAX_BUFFERED_MB`, `MODELDOCK_REQUEST_TIMEOUT_MS`, `MODELDOCK_GRACE_SECONDS`, `MODELDOCK_LOG_LEVEL`, `MODELDOCK_WORKERS`.',
     '',
     '## 4. Push it to a registry',
     '',

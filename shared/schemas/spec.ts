@@ -48,6 +48,8 @@ export const ServingSettingsSchema = z.object({
   maxQueue: z.number().int().min(1).max(100000).default(256)
     .describe('Requests allowed to wait; beyond this the server answers 503 with Retry-After so clients back off.'),
   maxBodyMB: z.number().min(0.001).max(2048).default(32).describe('Largest request body accepted (413 beyond it).'),
+  maxBufferedMB: z.number().min(1).max(65536).default(64)
+    .describe('Request bodies held in memory at once (being read, waiting or running). Beyond it, new bodies wait unread at the client, so a burst of large requests cannot exhaust the container\'s memory.'),
   requestTimeoutMs: z.number().int().min(100).max(3600000).default(30000).describe('A request that takes longer gets 504.'),
   gracePeriodSeconds: z.number().min(0).max(3600).default(20)
     .describe('On shutdown (SIGTERM), how long in-flight requests may take to finish before the process exits.'),

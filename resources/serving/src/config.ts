@@ -72,6 +72,7 @@ const ENV_SERVING: Array<[string, keyof ServingSettings]> = [
   ['MODELDOCK_MAX_BATCH_DELAY_MS', 'maxBatchDelayMs'],
   ['MODELDOCK_MAX_QUEUE', 'maxQueue'],
   ['MODELDOCK_MAX_BODY_MB', 'maxBodyMB'],
+  ['MODELDOCK_MAX_BUFFERED_MB', 'maxBufferedMB'],
   ['MODELDOCK_REQUEST_TIMEOUT_MS', 'requestTimeoutMs'],
   ['MODELDOCK_GRACE_SECONDS', 'gracePeriodSeconds'],
   ['MODELDOCK_LOG_LEVEL', 'logLevel'],

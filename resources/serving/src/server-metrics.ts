@@ -14,6 +14,7 @@ export interface ServerMetrics {
   batchSize: Histogram;
   inFlight: Gauge;
   queueDepth: Gauge;
+  bodyWaiting: Gauge;
   rejected: Counter;
   modelLoadSeconds: Gauge;
   predictions: Counter;
@@ -33,6 +34,7 @@ export function createServerMetrics(): ServerMetrics {
     batchSize: registry.histogram('modeldock_batch_size', 'Rows per model call after dynamic batching.', BATCH_BUCKETS),
     inFlight: registry.gauge('modeldock_in_flight_requests', 'Requests being received, computed or answered right now.'),
     queueDepth: registry.gauge('modeldock_queue_depth', 'Requests waiting for an inference thread.'),
+    bodyWaiting: registry.gauge('modeldock_body_waiting_requests', 'Requests whose body is left unread until the buffered-body budget (maxBufferedMB) has room.'),
     rejected: registry.counter('modeldock_rejected_requests_total', 'Requests refused with 503 because the queue was full.'),
     modelLoadSeconds: registry.gauge('modeldock_model_load_seconds', 'Seconds ONNX Runtime took to load the model.'),
     predictions: registry.counter('modeldock_predictions_total', 'Predicted rows by class (classifiers only).', ['class']),

@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import type { HostTensor } from '../../../main/inference/host-tensor';
 import { isImageBytes } from '../../../main/inference/image-input';
 import type { ServingSettings } from '../../../shared/schemas/spec';
+import { BodyAdmission } from './body-admission';
 import { Deadline } from './deadline';
 import type { FeedbackTracker } from './feedback';
 import { HOME_CSP, homeHtml, homeText } from './home-page';
@@ -39,6 +40,8 @@ interface Ctx {
   id: string;
   /** The number behind an id the server assigned (base 36 of it, padded); -1 for an id the client chose. */
   seq: number;
+  /** Runs `fn` once the answer is decided (before it is written), whatever it is. */
+  onDone: (fn: () => void) => void;
 }
 
 /** Model monitoring as the HTTP side sees it: whether it is on, and the feedback scorer (null: no feedback). */
@@ -60,6 +63,9 @@ type Handler = (ctx: Ctx) => Promise<Reply> | Reply;
 /** Routes a draining server still answers: probes and metrics. */
 const PROBES = new Set(['/healthz', '/readyz', '/metrics', '/v2/health/live', '/v2/health/ready']);
 
+/** What a chunked body (no Content-Length) is counted as against the body budget. */
+const UNKNOWN_BODY_BYTES = 64 * 1024;
+
 const JSON_TYPES = new Set(['application/json', 'text/json', 'text/plain', 'application/x-www-form-urlencoded']);
 
 export class ModelServer {
@@ -71,6 +77,7 @@ export class ModelServer {
   private nextId = 1;
   private readonly openapi: string;
   private readonly bodyLimit: number;
+  private readonly admission: BodyAdmission;
   onIdle: () => void = () => {};
 
   constructor(
@@ -82,6 +89,7 @@ export class ModelServer {
     private readonly monitoring: ServerMonitoring = { enabled: false, feedback: null, feedbackOff: 'Model monitoring is off.' },
   ) {
     this.bodyLimit = Math.floor(settings.maxBodyMB * 1024 * 1024);
+    this.admission = new BodyAdmission(Math.floor(settings.maxBufferedMB * 1024 * 1024), (n) => metrics.bodyWaiting.set(n));
     this.openapi = JSON.stringify(openApiDocument(model, RUNTIME_VERSION));
     this.routes();
   }
@@ -134,8 +142,10 @@ export class ModelServer {
 
     const deadline = new Deadline(this.settings.requestTimeoutMs, () => new HttpError(504, `The model did not answer within ${this.settings.requestTimeoutMs} ms; try again, send fewer rows, or raise MODELDOCK_REQUEST_TIMEOUT_MS.`));
 
+    let whenDone: Array<() => void> | null = null;
     const finish = (reply: Reply) => {
       deadline.clear();
+      if (whenDone) for (const fn of whenDone) fn();
       const status = reply.status;
       const headers: Record<string, string | string[]> = { 'X-Request-Id': id, ...(reply.headers ?? {}) };
       if (this.draining) headers.Connection = 'close';
@@ -179,6 +189,10 @@ export class ModelServer {
       res.once('finish', release);
       res.once('close', release);
     }
+    // A client that hangs up before its answer withdraws its request; logged and counted as 499 (nginx's code).
+    res.once('close', () => {
+      if (!res.writableFinished) deadline.cancel(new HttpError(499, 'The client closed the connection before the answer was ready.'));
+    });
 
     if (match.kind === 'none') {
       finish(errorReply(404, `No route ${url.pathname}. Try GET / for what this server offers, or POST /predict.`));
@@ -192,7 +206,7 @@ export class ModelServer {
       finish({ ...errorReply(503, 'The server is shutting down; retry against another instance.'), headers: { 'Content-Type': 'application/json', 'Retry-After': '1', Connection: 'close' } });
       return;
     }
-    const ctx: Ctx = { req, params: match.params, url, deadline, id, seq };
+    const ctx: Ctx = { req, params: match.params, url, deadline, id, seq, onDone: (fn) => { (whenDone ??= []).push(fn); } };
     Promise.resolve()
       .then(() => match.handler(ctx))
       .then(finish, (error: unknown) => {
@@ -240,13 +254,26 @@ export class ModelServer {
     const image = type.startsWith('image/');
     const jsonLike = JSON_TYPES.has(type) || type.endsWith('+json');
     if (!form && !image && !jsonLike && type !== 'application/octet-stream') throw unsupportedType(type, this.model.imageInputs.size > 0);
-    const body = await readBody(ctx.req, this.bodyLimit);
+    const body = await this.readRequestBody(ctx);
     if (form) return { feeds: feedsFromForm(parseMultipart(body, media?.params.boundary), this.model, body.length), format: 'rows' };
     if (image || type === 'application/octet-stream') {
       if (!image && !isImageBytes(body)) throw unsupportedType(type, this.model.imageInputs.size > 0);
       return { feeds: feedsFromRawImage(body, this.model), format: 'rows' };
     }
     return feedsFromPredictBody(parseJsonBody(body), this.model, body.length, lesson);
+  }
+
+  /**
+   * The body, once it fits the server's body budget (BodyAdmission).
+   * `alignAt`: where V2 binary tensor data starts, so the tensors can be views of the body.
+   */
+  private async readRequestBody(ctx: Ctx, alignAt?: number): Promise<Buffer> {
+    const declared = Number(ctx.req.headers['content-length']);
+    const bytes = Number.isFinite(declared) && declared > 0 ? Math.min(declared, this.bodyLimit) : UNKNOWN_BODY_BYTES;
+    const release = await this.admission.acquire(bytes, ctx.deadline);
+    // Held until the answer is decided, not until it is sent: a client slow to read its answer holds no budget.
+    ctx.onDone(release);
+    return readBody(ctx.req, this.bodyLimit, alignAt);
   }
 
   /** Queue, batch, run; counts predicted classes and remembers the prediction for feedback. */
@@ -273,7 +300,7 @@ export class ModelServer {
   private async feedback(ctx: Ctx): Promise<Reply> {
     const type = parseMediaType(ctx.req.headers['content-type'])?.type ?? 'application/json';
     if (!JSON_TYPES.has(type) && !type.endsWith('+json')) throw new HttpError(415, `Content-Type ${type} is not accepted here; send application/json.`);
-    const body = await readBody(ctx.req, this.bodyLimit);
+    const body = await this.readRequestBody(ctx);
     const feedback = this.monitoring.feedback;
     if (!feedback) throw new HttpError(409, this.monitoring.feedbackOff);
     const doc = parseJsonBody(body);
@@ -325,7 +352,7 @@ export class ModelServer {
       } else if (!JSON_TYPES.has(type) && !type.endsWith('+json')) {
         throw unsupportedType(type, this.model.imageInputs.size > 0, true);
       }
-      const body = await readBody(ctx.req, this.bodyLimit);
+      const body = await this.readRequestBody(ctx, headerLength ?? undefined);
       request = parseV2Request(body, headerLength, this.model, body.length);
     }
     const outputs = await this.infer(request.feeds, ctx);

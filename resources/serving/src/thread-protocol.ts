@@ -1,5 +1,6 @@
 import type { HostTensor } from '../../../main/inference/host-tensor';
 import type { ModelIo } from '../../../main/inference/worker-protocol';
+import { isOwned } from './owned-buffers';
 
 /**
  * Messages between the server (main thread) and an inference thread. Typed arrays cross with transfer lists, so a
@@ -27,8 +28,10 @@ export function transferList(tensors: HostTensor[]): ArrayBuffer[] {
   for (const t of tensors) {
     if (Array.isArray(t.data)) continue;
     const buffer = t.data.buffer;
-    // A view into a shared or larger buffer (Node's pooled Buffers) must be cloned, never detached.
-    if (!(buffer instanceof ArrayBuffer) || t.data.byteOffset !== 0 || t.data.byteLength !== buffer.byteLength) continue;
+    // A view into a shared or larger buffer (Node's pooled Buffers) must be cloned, never detached; a request body
+    // the server read for this request alone (owned-buffers) may go whole.
+    const whole = buffer instanceof ArrayBuffer && t.data.byteOffset === 0 && t.data.byteLength === buffer.byteLength;
+    if (!whole && !isOwned(buffer)) continue;
     if (!list.includes(buffer)) list.push(buffer);
   }
   return list;

@@ -1,6 +1,7 @@
 import type { ElementType } from '../../../shared/schemas/tensor';
 import { allocateValues, bytesPerElement, type HostTensor, type TensorValues } from '../../../main/inference/host-tensor';
 import { badRequest } from './http-error';
+import { isOwned } from './owned-buffers';
 
 /**
  * The V2 binary tensor data extension: tensor values as raw little-endian bytes after the JSON header (its length in
@@ -16,12 +17,28 @@ export function decodeBinaryTensor(bytes: Uint8Array, type: ElementType, count: 
   if (bytes.length !== count * width) {
     throw badRequest(`${what}: binary_data_size is ${bytes.length} bytes but shape and datatype need ${count} x ${width} = ${count * width}.`);
   }
+  if (LITTLE_ENDIAN && isOwned(bytes.buffer) && bytes.byteOffset % width === 0) {
+    // The body was read aligned for this (http-body concatAligned): a view, no copy.
+    const view = viewValues(type, bytes.buffer, bytes.byteOffset, count);
+    if (type === 'bool') normaliseBools(view as Uint8Array);
+    return view;
+  }
   const out = allocateValues(type, count) as Exclude<TensorValues, string[]>;
   // A fresh aligned copy: request bytes sit at arbitrary offsets in the body, and the copy can be transferred.
   new Uint8Array(out.buffer).set(bytes);
   if (!LITTLE_ENDIAN && width > 1) swapBytes(new Uint8Array(out.buffer), width);
-  if (type === 'bool') for (let i = 0; i < count; i++) (out as Uint8Array)[i] = (out as Uint8Array)[i] ? 1 : 0;
+  if (type === 'bool') normaliseBools(out as Uint8Array);
   return out;
+}
+
+function normaliseBools(values: Uint8Array): void {
+  for (let i = 0; i < values.length; i++) values[i] = values[i] ? 1 : 0;
+}
+
+function viewValues(type: ElementType, buffer: ArrayBuffer, offset: number, count: number): Exclude<TensorValues, string[]> {
+  const like = allocateValues(type, 0) as Exclude<TensorValues, string[]>;
+  const View = like.constructor as new (buffer: ArrayBuffer, byteOffset: number, length: number) => Exclude<TensorValues, string[]>;
+  return new View(buffer, offset, count);
 }
 
 function decodeBytesElements(bytes: Uint8Array, count: number, what: string): string[] {
