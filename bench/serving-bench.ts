@@ -3,7 +3,8 @@
 // Columns: in-process session.run (the limit), a bare node:http echo server (the transport limit), the ModelDock
 // runtime (dist/serving/modeldock-serve.js) with batching on and off, and the lesson's Flask app under gunicorn -w 2.
 // Load: wrk on 127.0.0.1 at concurrency 1, 16 and 64, median of 3 x 5 s runs (--quick: 1 x 2 s). Tables go to
-// stdout, progress to stderr, everything to test-output/serving-bench.json.
+// stdout, progress to stderr, everything to test-output/serving-bench.json. The CNN target is judged on ratios of
+// adjacent pairs (an in-process run, then a server run; 3 pairs per concurrency, median), see serving/paired.ts.
 // Options: --profile (or --profile-only) adds a CPU profile of the runtime's main thread under load; --only iris|cnn
 // runs one model's rows; --runtime FILE benchmarks another build of the runtime (an A/B of a change).
 // Every server is stopped by pid in finally blocks and on SIGINT; every loop is bounded by count and time.
@@ -17,6 +18,7 @@ import { setQuietBudget } from './serving/cpu-share';
 import { CNN_DIMS, CNN_INPUT, benchCacheDir, ensureCnnModel } from './serving/cnn-model';
 import { request, rssMB, soak } from './serving/http-client';
 import { measureInProcess } from './serving/in-process';
+import { pairedRatios } from './serving/paired';
 import {
   cnnImagePayload, cnnTensor, cnnV2BinaryPayload, cnnV2JsonPayload, IRIS_INPUT, IRIS_ROW, irisPredictPayload, irisV2JsonPayload,
 } from './serving/payloads';
@@ -243,6 +245,17 @@ async function run(results: BenchResults, workDir: string, options: Options): Pr
       await withServer(() => startRuntime({ name: `cnn-${column}`, config: cnnConfig(cnn.modelPath), env, workDir, script: runtimeScript }), async (server) => {
         await measureColumn(results, server, 'cnn', column, cnnPayloads, workDir);
         results.notes.push(`${column}, CNN: RSS ${rssMB(server.pid).toFixed(1)} MB after all its wrk runs`);
+        if (column === COLUMNS.batched) {
+          progress('CNN V2 binary vs the in-process limit, in pairs (each server run next to an in-process run)');
+          const { seconds, warmupSeconds } = results.settings;
+          results.paired = {
+            cnn: await pairedRatios({
+              url: `${server.baseUrl}${cnnBinary.path}`, payload: cnnBinary, script: writeWrkScript(workDir, cnnBinary, 'paired-cnn'),
+              loop: { modelPath: cnn.modelPath, inputName: CNN_INPUT, rowDims: CNN_DIMS.slice(1), row: cnnTensor(), seconds: loopSeconds, maxRuns: 2_000_000 },
+              threads: cpus, cpus, concurrencies: CONCURRENCIES, pairs: 3, seconds, warmupSeconds, progress,
+            }),
+          };
+        }
       });
     }
   }

@@ -61,7 +61,7 @@ function startLoop(job: LoopJob): { worker: Worker; loaded: Promise<void>; done:
   return { worker, loaded, done };
 }
 
-async function measureOnce(config: LoopConfig, base: Omit<LoopJob, 'batch' | 'threads' | 'spin'>): Promise<LoopMeasure> {
+export async function measureOnce(config: LoopConfig, base: Omit<LoopJob, 'batch' | 'threads' | 'spin'>): Promise<LoopMeasure> {
   const loops = Array.from({ length: config.workers }, () => startLoop({ ...base, batch: config.batch, threads: config.threads, spin: config.spin }));
   try {
     await Promise.all(loops.map((l) => l.loaded));
@@ -87,11 +87,19 @@ async function measureOnce(config: LoopConfig, base: Omit<LoopJob, 'batch' | 'th
   }
 }
 
+/** The configurations a server with `concurrency` requests in flight could use (the limit is the best of them). */
+export function limitConfigs(concurrency: number, threads: number, cpus: number): LoopConfig[] {
+  const configs: LoopConfig[] = [{ name: 'sequential', workers: 1, threads, batch: 1, spin: true }];
+  if (concurrency > 1 && cpus > 1) configs.push({ name: `parallel ${cpus}x1 thread`, workers: cpus, threads: 1, batch: 1, spin: true });
+  if (concurrency > 1) configs.push({ name: `batch ${concurrency}`, workers: 1, threads, batch: concurrency, spin: true });
+  return configs;
+}
+
 export async function measureInProcess(options: {
   modelPath: string; inputName: string; rowDims: number[]; row: Float32Array; threads: number; cpus: number;
   concurrencies: number[]; repeats: number; seconds: number;
 }): Promise<InProcessResult> {
-  const configs: LoopConfig[] = [{ name: 'sequential', workers: 1, threads: options.threads, batch: 1, spin: true }];
+  const configs: LoopConfig[] = limitConfigs(1, options.threads, options.cpus);
   if (options.cpus > 1) configs.push({ name: `parallel ${options.cpus}x1 thread`, workers: options.cpus, threads: 1, batch: 1, spin: true });
   for (const c of options.concurrencies) if (c > 1) configs.push({ name: `batch ${c}`, workers: 1, threads: options.threads, batch: c, spin: true });
   configs.push({ name: 'sequential, spin-wait off', workers: 1, threads: options.threads, batch: 1, spin: false, infoOnly: true });

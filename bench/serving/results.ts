@@ -2,6 +2,7 @@
  * The benchmark's result model, the issue's targets checked against it (PASS/MISS), and its markdown tables.
  */
 import type { InProcessResult } from './in-process';
+import type { PairedRatio } from './paired';
 import type { WrkCell } from './wrk';
 
 export const COLUMNS = {
@@ -50,6 +51,8 @@ export interface BenchResults {
   cells: CellResult[];
   rss: RssResult | null;
   targets: TargetRow[];
+  /** Server/limit ratios measured in adjacent pairs (paired.ts): what the CNN target is judged on. */
+  paired?: { cnn: PairedRatio[] };
   notes: string[];
   profile?: unknown;
   durationSeconds?: number;
@@ -87,6 +90,16 @@ export function checkTargets(results: BenchResults, irisPayload: string, cnnPayl
   for (const c of cs) {
     const candidates = cnnPayloads.map((p) => ({ p, cell: find(results, 'cnn', COLUMNS.batched, p, c) })).filter((x) => x.cell);
     const best = candidates.sort((x, y) => y.cell!.rps - x.cell!.rps)[0];
+    const paired = results.paired?.cnn.find((p) => p.concurrency === c);
+    if (paired && paired.pairs.every((p) => p.server > 0)) {
+      const r = paired.medianRatio;
+      rows.push({
+        target: 'CNN binary/image >= 0.85x in-process', concurrency: c, ratio: r, needed: 0.85, verdict: r >= 0.85 ? 'PASS' : 'MISS',
+        measured: `${fmtRate(paired.serverMedian)} vs ${fmtRate(paired.limitMedian)}`,
+        note: `${paired.payload}; median of ${paired.pairs.length} adjacent pairs (${paired.pairs.map((p) => `${p.ratio.toFixed(2)}x`).join(', ')}); in-process limit: ${paired.pairs.map((p) => p.limitConfig).join(' / ')}`,
+      });
+      continue;
+    }
     const limit = results.inProcess.cnn?.limitByConcurrency[c];
     const limitLoad = results.inProcess.cnn?.configs.find((m) => m.name === limit?.config)?.foreignCpu;
     rows.push(ratioRow('CNN binary/image >= 0.85x in-process', c, best?.cell ?? null, limit?.itemsPerSecond ?? null, 0.85,

@@ -9,6 +9,9 @@ import { errorText } from './log';
  * that already keeps every core busy on one row gains nothing, and then waiting for company only adds latency and
  * makes requests wait behind each other's batches. So: time runs of 1 row and of min(8, maxBatchSize) rows; if
  * rows per second improve by less than MIN_GAIN, serve with an effective maxBatchSize of 1.
+ * MIN_GAIN is 20%: the calibration itself reads a few percent apart from one start to the next (the benchmark's
+ * 5 ms CNN read +8%, +10% and +12% on three starts), so a threshold near 10% made the same model batch or not by
+ * chance; and a gain that small does not pay for requests finishing only when their whole batch does.
  */
 export interface BatchingDecision {
   /** maxBatchSize from the config / environment. */
@@ -23,7 +26,7 @@ export interface CalibrationRunner {
   run(feeds: HostTensor[]): Promise<unknown>;
 }
 
-const MIN_GAIN = 0.1;
+const MIN_GAIN = 0.2;
 const PROBE_ROWS = 8;
 const MAX_REPEATS = 5;
 /** Calibration delays readiness: stop repeating once this much time went into it (at least 2 runs of each size). */
