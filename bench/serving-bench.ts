@@ -4,7 +4,8 @@
 // runtime (dist/serving/modeldock-serve.js) with batching on and off, and the lesson's Flask app under gunicorn -w 2.
 // Load: wrk on 127.0.0.1 at concurrency 1, 16 and 64, median of 3 x 5 s runs (--quick: 1 x 2 s). Tables go to
 // stdout, progress to stderr, everything to test-output/serving-bench.json. The CNN target is judged on ratios of
-// adjacent pairs (an in-process run, then a server run; 3 pairs per concurrency, median), see serving/paired.ts.
+// adjacent pairs (an in-process run, then a server run; 5 pairs per concurrency, --quick 3; median), see
+// serving/paired.ts.
 // Options: --profile (or --profile-only) adds a CPU profile of the runtime's main thread under load; --only iris|cnn
 // runs one model's rows; --runtime FILE benchmarks another build of the runtime (an A/B of a change).
 // Every server is stopped by pid in finally blocks and on SIGINT; every loop is bounded by count and time.
@@ -251,8 +252,9 @@ async function run(results: BenchResults, workDir: string, options: Options): Pr
           results.paired = {
             cnn: await pairedRatios({
               url: `${server.baseUrl}${cnnBinary.path}`, payload: cnnBinary, script: writeWrkScript(workDir, cnnBinary, 'paired-cnn'),
-              loop: { modelPath: cnn.modelPath, inputName: CNN_INPUT, rowDims: CNN_DIMS.slice(1), row: cnnTensor(), seconds: loopSeconds, maxRuns: 2_000_000 },
-              threads: cpus, cpus, concurrencies: CONCURRENCIES, pairs: 3, seconds, warmupSeconds, progress,
+              // In-process loops as long as the server runs: a short loop is the noisier half of a pair.
+              loop: { modelPath: cnn.modelPath, inputName: CNN_INPUT, rowDims: CNN_DIMS.slice(1), row: cnnTensor(), seconds, maxRuns: 2_000_000 },
+              threads: cpus, cpus, concurrencies: CONCURRENCIES, pairs: results.settings.quick ? 3 : 5, seconds, warmupSeconds, progress,
             }),
           };
         }
