@@ -16,6 +16,7 @@ export const CALL_NAMES = [
   'spec.forModel',
   'spec.read',
   'spec.write',
+  'spec.writeSection',
   'serve.start',
   'serve.stop',
   'serve.status',

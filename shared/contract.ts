@@ -58,6 +58,8 @@ function call<Req extends z.ZodTypeAny, Res extends z.ZodTypeAny, Prog extends z
 
 const Empty = z.object({}).strict();
 const ModelPath = z.object({ path: z.string().min(1) }).strict();
+/** Top-level spec sections the screens write on their own (spec.writeSection). */
+const SpecSectionSchema = z.enum(['kubernetes', 'monitoring']);
 
 export const contract = {
   'app.info': call({ summary: 'Versions and platform facts', request: Empty, response: AppInfoSchema }),
@@ -122,6 +124,21 @@ export const contract = {
   'spec.write': call({
     summary: 'Validate and save spec text; nothing is written when it is invalid',
     request: z.object({ path: z.string().min(1), text: z.string() }).strict(),
+    response: SpecDocumentSchema,
+  }),
+  'spec.writeSection': call({
+    summary: 'Save one section of the spec file as it is on disk now, keeping the rest of the file and its comments; nothing is written when the result is invalid',
+    request: z.object({
+      path: z.string().min(1),
+      /** The top-level key a screen edits. */
+      section: SpecSectionSchema,
+      /** The whole section as it should read (keys it lacks are removed), e.g. the Deploy screen's settings. */
+      value: z.record(z.string(), z.unknown()),
+      /** Comment line(s) written above the section when the file has none yet. */
+      headComment: z.string().max(500).optional(),
+      /** What to start from when the file does not exist yet (the starter spec.forModel offered). */
+      starterText: z.string().optional(),
+    }).strict(),
     response: SpecDocumentSchema,
   }),
 

@@ -1,12 +1,13 @@
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
 import { ModelDockError } from '../../shared/errors';
 import { readSpec, writeSpec } from '../spec/spec-file';
+import { sectionValue, updateSpecSection } from '../spec/spec-section-update';
 
 /**
- * Points the spec's monitoring.profile at a captured profile (relative to the spec, comments kept), so the next
- * image build bakes it in even when it does not sit at the default <model>.profile.json. A model without a spec
- * keeps none: the default location is picked up anyway.
+ * Points the spec's monitoring.profile at a captured profile (relative to the spec), so the next image build bakes
+ * it in even when it does not sit at the default <model>.profile.json. Only that key is written: the rest of the
+ * file, comments and formatting included, stays as the user wrote it. A model without a spec keeps none: the
+ * default location is picked up anyway.
  */
 export function recordProfileInSpec(specPath: string, profilePath: string): { updated: boolean; specExists: boolean; specPath: string; relative: string } {
   const doc = readSpec(specPath);
@@ -21,9 +22,8 @@ export function recordProfileInSpec(specPath: string, profilePath: string): { up
     });
   }
   if (doc.spec.monitoring?.profile === relative) return { updated: false, specExists: true, specPath: doc.specPath, relative };
-  const yaml = parseDocument(doc.text);
-  yaml.setIn(['monitoring', 'profile'], relative);
-  const written = writeSpec(doc.specPath, yaml.toString({ lineWidth: 0 }));
+  // Only monitoring.profile changes: the section's other keys are kept as written (no defaults filled in).
+  const written = writeSpec(doc.specPath, updateSpecSection(doc.text, 'monitoring', { ...asMap(sectionValue(doc.text, 'monitoring')), profile: relative }));
   if (!written.spec) {
     throw new ModelDockError({
       code: 'spec-invalid',
@@ -33,4 +33,8 @@ export function recordProfileInSpec(specPath: string, profilePath: string): { up
     });
   }
   return { updated: true, specExists: true, specPath: doc.specPath, relative };
+}
+
+function asMap(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : {};
 }

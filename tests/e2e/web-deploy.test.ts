@@ -28,6 +28,11 @@ const TESTED = `modeldock-e2e/iris-deploy:${RUN}-a`;
 const UNTESTED = `modeldock-e2e/iris-deploy:${RUN}-b`;
 const KUBECTL = '/usr/bin/kubectl';
 const haveChromium = fs.existsSync(CHROMIUM);
+/** What the user wrote in the spec's kubernetes: section before opening the Deploy screen; saving keeps it. */
+const USER_KUBERNETES = `kubernetes:
+  # Team rule: ask #platform before changing the namespace.
+  namespace: modeldock   # agreed with the platform team
+`;
 const haveDocker = !!process.env.DOCKER_HOST || fs.existsSync('/var/run/docker.sock');
 const skip = !haveChromium ? `no Chromium at ${CHROMIUM}` : !haveDocker ? 'no Docker Engine (no DOCKER_HOST, no /var/run/docker.sock)' : false;
 
@@ -39,6 +44,7 @@ describe('web deploy', { skip }, () => {
   let browser: BrowserSession;
   let page: Page;
   const imageIds: string[] = [];
+  let userHead = '';
 
   before(async () => {
     ensureBuilt();
@@ -86,6 +92,22 @@ describe('web deploy', { skip }, () => {
     await page.locator('[data-testid="deploy-save"][data-state="saved"]').waitFor();
     assert.match(await page.getByTestId('deploy-save').innerText(), /Defaults shown/);
     await shoot(page, '40-deploy-no-load-test');
+  });
+
+  step('a spec the user wrote, with comments inside kubernetes:, is what the screen starts from', async () => {
+    // The user saves the starter with a kubernetes: section of their own (comments included), then comes back.
+    await page.getByTestId('step-model').click();
+    const engine = createEngine({ dataDir, shell: 'cli' });
+    try {
+      userHead = (await engine.invoke('spec.forModel', { modelPath: path.join(models, 'iris.onnx') })).text.trimEnd();
+    } finally {
+      await engine.dispose();
+    }
+    fs.writeFileSync(specPathForModel(path.join(models, 'iris.onnx')), `${userHead}\n\n${USER_KUBERNETES}`);
+    await page.getByTestId('step-deploy').click();
+    await page.getByTestId('deploy-screen').waitFor();
+    await page.locator('[data-testid="deploy-save"][data-state="saved"]').waitFor();
+    assert.match(await page.getByTestId('deploy-save').innerText(), /^Saved in .*modeldock\.yaml \(kubernetes: section\)/);
   });
 
   step('picks the load-tested image: manifests, checks and rollout steps appear, every setting explained', async () => {
@@ -228,8 +250,12 @@ describe('web deploy', { skip }, () => {
 
     // The settings are in modeldock.yaml beside the model, with the rest of the file as the app wrote it.
     const specPath = specPathForModel(path.join(models, 'iris.onnx'));
-    const { spec, issues } = validateSpecText(fs.readFileSync(specPath, 'utf8'));
+    const specText = fs.readFileSync(specPath, 'utf8');
+    const { spec, issues } = validateSpecText(specText);
     assert.deepEqual(issues, []);
+    // What the user wrote is still there: the file up to the section byte for byte, and the comments inside it.
+    assert.ok(specText.startsWith(`${userHead}\n\nkubernetes:\n`), specText);
+    assert.ok(specText.includes(`\n${USER_KUBERNETES}`), `the user's comments inside kubernetes: are kept:\n${specText}`);
     const k = spec!.kubernetes!;
     assert.equal(k.rollout.strategy, 'canary');
     assert.equal(k.rollout.canary.percent, 20);

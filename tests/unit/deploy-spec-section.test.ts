@@ -1,11 +1,11 @@
-// The Deploy screen saves its settings by replacing the kubernetes: section of modeldock.yaml as text
-// (renderer/screens/deploy/spec-section.ts). These tests read the result back with the engine's own spec parser.
+// The Deploy screen saves its settings with spec.writeSection, which merges them into the kubernetes: section of
+// modeldock.yaml (main/spec/spec-section-update.ts). These tests read the result back with the engine's own parser.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KubernetesSettingsSchema } from '../../shared/schemas/kubernetes-settings';
 import { validateSpecText } from '../../main/spec/spec-validate';
 import { starterSpecText } from '../../main/spec/spec-starter';
-import { replaceSection, yamlScalar, type PlainData } from '../../renderer/screens/deploy/spec-section';
+import { updateSpecSection } from '../../main/spec/spec-section-update';
 
 const SPEC = [
   '# My iris spec: keep this comment',
@@ -15,15 +15,15 @@ const SPEC = [
   '  name: iris',
   '  version: "3"',
   'kubernetes:',
-  '  # old comment inside the section',
-  '  replicas: 4',
+  '  # a comment inside the section',
+  '  replicas: 4   # fixed while autoscaling is off',
   '',
   '# about the labels',
   'labels: [setosa, versicolor, virginica]',
   '',
 ].join('\n');
 
-function settingsOf(text: string) {
+function specOf(text: string) {
   const { spec, issues } = validateSpecText(text);
   assert.deepEqual(issues, [], text);
   assert.ok(spec);
@@ -31,7 +31,7 @@ function settingsOf(text: string) {
 }
 
 describe('kubernetes section update', () => {
-  it('replaces only the section: other keys, comments and order stay as written', () => {
+  it('merges the settings: other keys, comments inside and outside the section, and order stay as written', () => {
     const next = KubernetesSettingsSchema.parse({
       replicas: 3,
       ingress: { host: 'iris.example.com', annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' } },
@@ -39,42 +39,34 @@ describe('kubernetes section update', () => {
       serviceMonitor: { labels: { release: 'prometheus' } },
       rollout: { strategy: 'canary', rolling: { maxSurge: '25%', maxUnavailable: 0 }, canary: { stableImage: 'reg.example.com:5000/team/iris:2@sha256:' + 'a'.repeat(64) } },
     });
-    const text = replaceSection(SPEC, 'kubernetes', next as PlainData);
-    assert.ok(text.startsWith('# My iris spec: keep this comment\napiVersion: modeldock/v1\nmodel:\n  path: iris.onnx   # relative to this file\n'));
-    assert.ok(text.includes('\n\n# about the labels\nlabels: [setosa, versicolor, virginica]\n'), text);
-    assert.ok(!text.includes('old comment inside'), 'the replaced section is re-emitted whole');
-    const spec = settingsOf(text);
+    const text = updateSpecSection(SPEC, 'kubernetes', next);
+    assert.ok(text.startsWith('# My iris spec: keep this comment\napiVersion: modeldock/v1\nmodel:\n  path: iris.onnx   # relative to this file\n  name: iris\n  version: "3"\nkubernetes:\n'));
+    assert.ok(text.includes('\n  # a comment inside the section\n  replicas: 3   # fixed while autoscaling is off\n'), text);
+    assert.ok(text.endsWith('\n\n# about the labels\nlabels: [setosa, versicolor, virginica]\n'), text);
+    const spec = specOf(text);
     assert.deepEqual(spec.kubernetes, next);
     assert.equal(spec.model.version, '3');
     assert.deepEqual(spec.labels, ['setosa', 'versicolor', 'virginica']);
   });
 
-  it('appends the section, with a comment, when the file has none; a second update replaces it', () => {
+  it('appends the section, with a comment, when the file has none; a second update edits it', () => {
     const starter = starterSpecText('/tmp/models/iris.onnx');
     assert.ok(!/^kubernetes:/m.test(starter));
     const defaults = KubernetesSettingsSchema.parse({});
-    const once = replaceSection(starter, 'kubernetes', defaults as PlainData, 'written by the Deploy step');
-    assert.ok(once.startsWith(starter.trimEnd()), 'the starter is kept as it was');
-    assert.match(once, /\n\n# written by the Deploy step\nkubernetes:\n  namespace: modeldock\n/);
-    assert.deepEqual(settingsOf(once).kubernetes, defaults);
+    const once = updateSpecSection(starter, 'kubernetes', defaults, 'written by the Deploy step');
+    assert.ok(once.startsWith(starter), 'the starter is kept as it was');
+    assert.match(once, /\n\n# written by the Deploy step\nkubernetes:\n {2}namespace: modeldock\n/);
+    assert.deepEqual(specOf(once).kubernetes, defaults);
     const changed = { ...defaults, namespace: 'ml-prod', autoscaling: { ...defaults.autoscaling, maxReplicas: 9 } };
-    const twice = replaceSection(once, 'kubernetes', changed as PlainData, 'written by the Deploy step');
-    assert.equal(twice.match(/^kubernetes:/gm)?.length, 1);
-    assert.equal(twice.match(/written by the Deploy step/g)?.length, 1);
-    assert.deepEqual(settingsOf(twice).kubernetes, changed);
+    const twice = updateSpecSection(once, 'kubernetes', changed, 'written by the Deploy step');
+    assert.equal(twice, once.replace('namespace: modeldock', 'namespace: ml-prod').replace('maxReplicas: 5', 'maxReplicas: 9'));
+    assert.deepEqual(specOf(twice).kubernetes, changed);
   });
 
-  it('keeps Windows line endings and a flow-style section', () => {
-    const crlf = 'apiVersion: modeldock/v1\r\nkubernetes: {}\r\nmodel:\r\n  path: a.onnx\r\n  name: a\r\n';
-    const text = replaceSection(crlf, 'kubernetes', { replicas: 5 });
-    assert.equal(text, 'apiVersion: modeldock/v1\r\nkubernetes:\r\n  replicas: 5\r\nmodel:\r\n  path: a.onnx\r\n  name: a\r\n');
-  });
-
-  it('quotes strings YAML would read as something else', () => {
-    assert.equal(yamlScalar('modeldock'), 'modeldock');
-    for (const s of ['true', 'No', 'null', '1', '0x1f', '25%', '', 'a: b', '- x', '#x', 'iris.example.com ']) {
-      assert.notEqual(yamlScalar(s), s, s);
-      assert.equal(JSON.parse(yamlScalar(s)), s);
-    }
+  it('strings YAML would read as something else come back as the same strings', () => {
+    const strings = ['true', 'No', 'null', '1', '0x1f', '25%', 'a: b', '- x', '#x', 'iris.example.com ', "it's", ''];
+    const annotations = Object.fromEntries(strings.map((s, i) => [`k${i}`, s]));
+    const text = updateSpecSection(SPEC, 'kubernetes', { ingress: { host: 'iris.example.com', annotations } });
+    assert.deepEqual(specOf(text).kubernetes?.ingress?.annotations, annotations);
   });
 });

@@ -5,7 +5,6 @@ import type { KubernetesSettings } from '../../../shared/schemas/kubernetes-sett
 import { api } from '../../api/client';
 import { errorInfoOf } from '../../api/api-error';
 import { defaultSettings } from './deploy-settings';
-import { replaceSection, type PlainData } from './spec-section';
 
 export type SaveState =
   | { kind: 'loading' }
@@ -30,8 +29,9 @@ const SECTION_COMMENT = 'How the model runs in Kubernetes: written by the Deploy
 
 /**
  * The spec's `kubernetes:` section for the open model: read once, edited on screen, written back a moment after
- * each change. The latest file is re-read before each write and only its kubernetes section is replaced, so edits
- * made elsewhere in the file (and its comments) survive. Invalid settings are never written.
+ * each change. The engine writes the section into the file as it is on disk at that moment, changing only the
+ * values that differ, so edits made elsewhere in the file and every comment survive. Invalid settings are never
+ * written.
  */
 export function useDeploySpec(modelPath: string, valid: (settings: KubernetesSettings) => boolean): DeploySpec {
   const [doc, setDoc] = useState<SpecDocument | null>(null);
@@ -81,17 +81,17 @@ export function useDeploySpec(modelPath: string, valid: (settings: KubernetesSet
     if (base.exists && !base.spec) return;
     setSave({ kind: 'saving' });
     try {
-      // The file may have changed since it was read (an editor, the CLI): start from what is on disk now.
-      const onDisk = base.exists ? await api.call('spec.read', { path: base.specPath }) : base;
-      if (onDisk.exists && !onDisk.spec) {
-        setSave({ kind: 'blocked', reason: `${onDisk.specPath} has problems now (${onDisk.issues[0]?.message ?? 'invalid'}); nothing was saved.` });
-        return;
-      }
-      const text = replaceSection(onDisk.text, 'kubernetes', current as PlainData, SECTION_COMMENT);
-      const written = await api.call('spec.write', { path: base.specPath, text });
+      // The engine merges the settings into the file as it is on disk now: other sections, comments and the
+      // formatting of unchanged values stay as the user wrote them.
+      const written = await api.call('spec.writeSection', {
+        path: base.specPath,
+        section: 'kubernetes',
+        value: current,
+        headComment: SECTION_COMMENT,
+        ...(base.exists ? {} : { starterText: base.text }),
+      });
       if (!written.spec) {
-        const issue = written.issues[0];
-        setSave({ kind: 'blocked', reason: `The spec would be invalid (${issue ? `${issue.path}: ${issue.message}` : 'unknown problem'}); nothing was saved.` });
+        setSave({ kind: 'blocked', reason: notSavedReason(written, 'kubernetes') });
         return;
       }
       docRef.current = written;
@@ -126,4 +126,13 @@ export function useDeploySpec(modelPath: string, valid: (settings: KubernetesSet
   }, [write]);
 
   return { settings, setSettings, doc, save, flush };
+}
+
+/** Why a save was refused: the file on disk has a problem of its own, or these settings would give it one. */
+export function notSavedReason(doc: SpecDocument, section: string): string {
+  const issue = doc.issues[0];
+  const what = issue ? `${issue.path ? `${issue.path}: ` : ''}${issue.message}` : 'unknown problem';
+  return issue && !issue.path.startsWith(section)
+    ? `${doc.specPath} has problems now (${what}); fix it in an editor, then change a setting again. Nothing was saved.`
+    : `The spec would be invalid (${what}); nothing was saved.`;
 }

@@ -4,7 +4,7 @@ import type { SpecDocument } from '../../../shared/schemas/app';
 import type { MonitorThresholds } from '../../../shared/schemas/monitor-live';
 import { api } from '../../api/client';
 import { errorInfoOf } from '../../api/api-error';
-import { replaceSection, type PlainData } from '../deploy/spec-section';
+import { notSavedReason } from '../deploy/use-deploy-spec';
 
 export interface Thresholds {
   driftThreshold: number;
@@ -26,8 +26,8 @@ export function toRequestThresholds(t: Thresholds): MonitorThresholds {
 
 /**
  * The thresholds of the spec's monitoring: section (driftThreshold and alerts.*): read once, edited on screen and
- * written back shortly after each change. Only the monitoring section is replaced, on the file as it is on disk
- * then, so its other keys (window, profile) and the rest of the spec stay as they were.
+ * written back shortly after each change. The section's other keys (window, profile) are taken from the file as
+ * it is then; the engine writes only the values that changed, so the rest of the spec and its comments stay.
  */
 export function useMonitorSpec(modelPath: string): { thresholds: Thresholds; setThresholds: (t: Thresholds) => void; save: ThresholdSave; doc: SpecDocument | null; flush: () => Promise<void> } {
   const [doc, setDoc] = useState<SpecDocument | null>(null);
@@ -75,10 +75,15 @@ export function useMonitorSpec(modelPath: string): { thresholds: Thresholds; set
         driftThreshold: t.driftThreshold,
         alerts: { ...otherAlerts, errorRate: t.errorRate, latencyP99Ms: t.latencyP99Ms, ...(t.minAccuracy !== null ? { minAccuracy: t.minAccuracy } : {}) },
       };
-      const written = await api.call('spec.write', { path: base.specPath, text: replaceSection(onDisk.text, 'monitoring', section as PlainData, SECTION_COMMENT) });
+      const written = await api.call('spec.writeSection', {
+        path: base.specPath,
+        section: 'monitoring',
+        value: section,
+        headComment: SECTION_COMMENT,
+        ...(base.exists ? {} : { starterText: base.text }),
+      });
       if (!written.spec) {
-        const issue = written.issues[0];
-        setSave({ kind: 'blocked', reason: `The spec would be invalid (${issue ? `${issue.path}: ${issue.message}` : 'unknown problem'}); nothing was saved.` });
+        setSave({ kind: 'blocked', reason: notSavedReason(written, 'monitoring') });
         return;
       }
       docRef.current = written;
