@@ -16,7 +16,7 @@ import { KubeApiStandin } from '../support/kube-api-standin';
 import { CHROMIUM, openBrowser, pageErrors, shoot, shootBoth, type BrowserSession } from './support/browser';
 import { startWeb, type RunningWeb } from './support/start-web';
 import { closeE2E, recordingStep } from './support/steps';
-import { eventually, waitForText } from './support/wait';
+import { eventually, openModelByPath, waitForText } from './support/wait';
 import { prepareWorkspace } from './support/workspace';
 
 const IMAGE = 'registry.example.com/team/iris:1';
@@ -58,11 +58,7 @@ describe('web apply to a cluster', { skip }, () => {
   const step = recordingStep(() => ({ browser, web }), 'apply-');
 
   step('the Deploy step offers the current kube context and says plainly that it is a live cluster', async () => {
-    await page.getByTestId('browse-button').click();
-    await page.getByTestId('file-browser').waitFor();
-    await page.getByTestId('path-input').fill(path.join(models, 'iris.onnx'));
-    await page.getByTestId('path-input').press('Enter');
-    await page.getByTestId('io-table').waitFor();
+    await openModelByPath(page, path.join(models, 'iris.onnx'));
     await page.getByTestId('step-deploy').click();
     await page.getByTestId('deploy-screen').waitFor();
     await page.getByTestId('deploy-apply').waitFor();

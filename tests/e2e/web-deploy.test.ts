@@ -18,7 +18,7 @@ import { OFFLINE_BASE_IMAGE } from '../../shared/schemas/spec';
 import { ensureBuilt } from '../support/ensure-built';
 import { CHROMIUM, openBrowser, shoot, shootBoth, type BrowserSession, pageErrors } from './support/browser';
 import { ROOT, startWeb, type RunningWeb } from './support/start-web';
-import { eventually, waitForText } from './support/wait';
+import { eventually, openModelByPath, waitForText } from './support/wait';
 import { closeE2E, recordingStep } from './support/steps';
 import { prepareWorkspace } from './support/workspace';
 
@@ -77,11 +77,7 @@ describe('web deploy', { skip }, () => {
 
   step('opens iris.onnx: the newest image is picked, and the planner asks for a load test it does not have', async () => {
     await page.getByTestId('step-model').click();
-    await page.getByTestId('browse-button').click();
-    await page.getByTestId('file-browser').waitFor();
-    await page.getByTestId('path-input').fill(path.join(models, 'iris.onnx'));
-    await page.getByTestId('path-input').press('Enter');
-    await page.getByTestId('io-table').waitFor();
+    await openModelByPath(page, path.join(models, 'iris.onnx'));
     await page.getByTestId('step-deploy').click();
     await page.getByTestId('deploy-screen').waitFor();
     await waitForText(page, 'deploy-image-ref', new RegExp(`^${escape(UNTESTED)}$`));

@@ -12,6 +12,7 @@ import { startWeb, type RunningWeb } from './support/start-web';
 import { ensureBuilt } from '../support/ensure-built';
 import { closeE2E, recordingStep } from './support/steps';
 import { prepareWorkspace } from './support/workspace';
+import { openModelByPath } from './support/wait';
 
 describe('web package without Docker', { skip: fs.existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}` }, () => {
   let dataDir = '';
@@ -42,11 +43,7 @@ describe('web package without Docker', { skip: fs.existsSync(CHROMIUM) ? false :
   const step = recordingStep(() => ({ browser, web }), 'nodocker-');
 
   step('Package says Docker is not running and how to start it, and still shows the Dockerfile', async () => {
-    await page.getByTestId('browse-button').click();
-    await page.getByTestId('file-browser').waitFor();
-    await page.getByTestId('path-input').fill(path.join(models, 'iris.onnx'));
-    await page.getByTestId('path-input').press('Enter');
-    await page.getByTestId('io-table').waitFor();
+    await openModelByPath(page, path.join(models, 'iris.onnx'));
     await page.getByTestId('step-package').click();
     await page.getByTestId('package-screen').waitFor();
     await page.locator('[data-testid="docker-state"]:not([data-state="checking"])').waitFor();

@@ -16,6 +16,7 @@ import { CHROMIUM, openBrowser, shoot, shootBoth, type BrowserSession } from './
 import { startWeb, type RunningWeb } from './support/start-web';
 import { closeE2E, recordingStep } from './support/steps';
 import { prepareWorkspace } from './support/workspace';
+import { openModelByPath } from './support/wait';
 
 const haveChromium = fs.existsSync(CHROMIUM);
 const SPEC = `apiVersion: modeldock/v1
@@ -65,11 +66,7 @@ describe('web monitor', { skip: haveChromium ? false : `no Chromium at ${CHROMIU
   const overOf = (feature: string) => page.getByTestId(`drift-bar-${feature}`).getAttribute('data-over');
 
   step('opens iris.onnx; Monitor without a server offers a URL and the profile card', async () => {
-    await page.getByTestId('browse-button').click();
-    await page.getByTestId('file-browser').waitFor();
-    await page.getByTestId('path-input').fill(path.join(models, 'iris.onnx'));
-    await page.getByTestId('path-input').press('Enter');
-    await page.getByTestId('io-table').waitFor();
+    await openModelByPath(page, path.join(models, 'iris.onnx'));
     await page.getByTestId('step-monitor').click();
     await page.getByTestId('monitor-screen').waitFor();
     await page.locator('[data-testid="monitor-target-url"][aria-checked="true"]').waitFor();

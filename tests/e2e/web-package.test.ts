@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import { CHROMIUM, openBrowser, shoot, shootBoth, type BrowserSession, pageErrors } from './support/browser';
 import { startWeb, type RunningWeb } from './support/start-web';
 import { ensureBuilt } from '../support/ensure-built';
-import { eventually, waitForText } from './support/wait';
+import { eventually, openModelByPath, waitForText } from './support/wait';
 import { closeE2E, recordingStep } from './support/steps';
 import { prepareWorkspace } from './support/workspace';
 
@@ -67,11 +67,7 @@ describe('web package and run in Docker', { skip }, () => {
 
   step('opens iris.onnx: Package finds Docker and its base images', async () => {
     await page.getByTestId('step-model').click();
-    await page.getByTestId('browse-button').click();
-    await page.getByTestId('file-browser').waitFor();
-    await page.getByTestId('path-input').fill(path.join(models, 'iris.onnx'));
-    await page.getByTestId('path-input').press('Enter');
-    await page.getByTestId('io-table').waitFor();
+    await openModelByPath(page, path.join(models, 'iris.onnx'));
     await page.getByTestId('step-package').click();
     await page.getByTestId('package-screen').waitFor();
     await page.locator('[data-testid="docker-state"][data-state="ready"]').waitFor();

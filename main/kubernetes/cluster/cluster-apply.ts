@@ -2,7 +2,7 @@ import { ModelDockError } from '../../../shared/errors';
 import type { AppliedObject, ApplyProgress, DeployApplyRequest, DeployApplyResult } from '../../../shared/schemas/kubernetes-apply';
 import { objectRef } from '../k8s-object';
 import { cancelledDuringApply } from './apply-cancel';
-import { planForCluster } from './cluster-diff';
+import { clusterTarget, planForCluster } from './cluster-diff';
 import { readLive, serverSideApply } from './cluster-requests';
 import { desiredObjects } from './desired-objects';
 import type { KubeconfigSource } from './kubeconfig';
@@ -54,11 +54,7 @@ export async function applyToCluster(request: DeployApplyRequest, ctx: ApplyCont
     timeoutMs: request.timeoutSeconds * 1000, signal: ctx.signal, onProgress: ctx.onProgress, firstPollMs: ctx.firstPollMs,
   });
   return {
-    context: plan.conn.context,
-    server: plan.conn.server,
-    namespace: desired.namespace,
-    namespaceExists: plan.namespaceExists,
-    image: desired.manifests.image,
+    ...clusterTarget(plan, desired),
     applied,
     rollout,
   };

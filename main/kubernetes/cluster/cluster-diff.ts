@@ -3,7 +3,7 @@ import type { K8sObject } from '../k8s-object';
 import { namespaceMissing } from './api-errors';
 import { connectCluster, type ClusterConnection } from './cluster-client';
 import { assertKindsKnown, namespaceExists, namespaceObject, readLive, serverSideApply, type Scene } from './cluster-requests';
-import { desiredObjects } from './desired-objects';
+import { desiredObjects, type DesiredObjects } from './desired-objects';
 import type { KubeconfigSource } from './kubeconfig';
 import { objectDiff } from './object-diff';
 
@@ -28,6 +28,11 @@ export async function planForCluster(
   return { conn, scene, namespaceExists: exists !== false, objects: exists === false ? [namespaceObject(namespace), ...objects] : objects };
 }
 
+/** Where a diff or an apply went: the fields both results start with. */
+export function clusterTarget(plan: ClusterPlan, desired: DesiredObjects): { context: string; server: string; namespace: string; namespaceExists: boolean; image: string } {
+  return { context: plan.conn.context, server: plan.conn.server, namespace: desired.namespace, namespaceExists: plan.namespaceExists, image: desired.manifests.image };
+}
+
 /**
  * What applying would change: each object read live and dry-run applied (server-side, field manager "modeldock"),
  * then compared. In a namespace that does not exist yet nothing can be dry-run inside it, so those objects are
@@ -48,11 +53,7 @@ export async function diffAgainstCluster(request: DeployDiffRequest, signal: Abo
   }
   const count = (c: ObjectDiff['change']) => diffs.filter((d) => d.change === c).length;
   return {
-    context: plan.conn.context,
-    server: plan.conn.server,
-    namespace: desired.namespace,
-    namespaceExists: plan.namespaceExists,
-    image: desired.manifests.image,
+    ...clusterTarget(plan, desired),
     objects: diffs,
     counts: { new: count('new'), changed: count('changed'), unchanged: count('unchanged') },
     checks: desired.manifests.summary,

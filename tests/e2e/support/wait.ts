@@ -22,3 +22,12 @@ export async function waitForText(page: Page, testId: string, pattern: RegExp): 
   await eventually(`${testId} to match ${pattern}`, async () => pattern.test(last = await textOf(page, testId)))
     .catch((error: Error) => { throw new Error(`${error.message}; it reads: ${last.slice(0, 300)}`); });
 }
+
+/** Opens a model the way a user types its path into the file browser, and waits for its inputs/outputs table. */
+export async function openModelByPath(page: Page, file: string): Promise<void> {
+  await page.getByTestId('browse-button').click();
+  await page.getByTestId('file-browser').waitFor();
+  await page.getByTestId('path-input').fill(file);
+  await page.getByTestId('path-input').press('Enter');
+  await page.getByTestId('io-table').waitFor();
+}
