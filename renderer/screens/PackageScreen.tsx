@@ -27,7 +27,7 @@ export function PackageScreen() {
 }
 
 function Package({ model }: { model: ModelReport }) {
-  const { spec, setStep, reportPackageOutcome } = useWorkbench();
+  const { spec, setStep, reportPackageOutcome, packageStatus } = useWorkbench();
   const docker = useDockerStatus();
   const build = useImageBuild();
   const specPath = spec?.exists ? spec.specPath : undefined;
@@ -87,6 +87,13 @@ function Package({ model }: { model: ModelReport }) {
   useEffect(() => {
     if (builds && builds.length > 0) reportPackageOutcome(model.path, 'built');
   }, [builds, model.path, reportPackageOutcome]);
+
+  // The sidebar dot warns while no engine answers, and stops warning once one does.
+  const engineUp = docker.status?.available;
+  useEffect(() => {
+    if (engineUp === false && packageStatus === 'idle') reportPackageOutcome(model.path, 'no-docker');
+    if (engineUp === true && packageStatus === 'no-docker') reportPackageOutcome(model.path, 'idle');
+  }, [engineUp, packageStatus, model.path, reportPackageOutcome]);
 
   async function runBuild() {
     const record = await build.start(buildRequest(model.path, specPath, draft));

@@ -28,7 +28,8 @@ export type TestOutcome = 'idle' | 'done' | 'error';
 export type RunOutcome = 'idle' | 'serving' | 'error';
 
 /** The Package step's latest build of the open model: none yet, an image built, or a failed build. */
-export type PackageOutcome = 'idle' | 'built' | 'error';
+/** 'no-docker': no Docker Engine answers, so nothing can be built yet (the dot warns before the user gets there). */
+export type PackageOutcome = 'idle' | 'built' | 'error' | 'no-docker';
 export type DeployOutcome = 'idle' | 'exported' | 'error';
 
 export interface Notice {
@@ -143,6 +144,9 @@ export function WorkbenchProvider({ children }: { children: ReactNode }) {
     void refreshRecent();
     if (report.format === 'onnx') {
       void runValidation(report.path);
+      void api.call('docker.status', {}).then((docker) => {
+        if (!docker.available && shownPath.current === report.path) setPackageStatus((old) => (old === 'idle' ? 'no-docker' : old));
+      }, () => { /* the Package screen says why when it is opened */ });
       try {
         const found = await api.call('spec.forModel', { modelPath: report.path });
         if (shownPath.current === report.path) setSpec(found);
@@ -328,7 +332,9 @@ export function stepStatus(step: StepId, wb: Pick<Workbench, 'model' | 'validati
   }
   if (step === 'package') {
     if (!model || model.format !== 'onnx') return 'not-started';
-    return wb.packageStatus === 'built' ? 'done' : wb.packageStatus === 'error' ? 'error' : 'ready';
+    if (wb.packageStatus === 'built') return 'done';
+    if (wb.packageStatus === 'error') return 'error';
+    return wb.packageStatus === 'no-docker' ? 'warning' : 'ready';
   }
   if (step === 'deploy') {
     if (!model || model.format !== 'onnx') return 'not-started';

@@ -12,7 +12,7 @@ import { startWeb, type RunningWeb } from './support/start-web';
 import { ensureBuilt } from '../support/ensure-built';
 import { closeE2E, recordingStep } from './support/steps';
 import { prepareWorkspace } from './support/workspace';
-import { openModelByPath } from './support/wait';
+import { eventually, openModelByPath } from './support/wait';
 
 describe('web package without Docker', { skip: fs.existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}` }, () => {
   let dataDir = '';
@@ -44,6 +44,8 @@ describe('web package without Docker', { skip: fs.existsSync(CHROMIUM) ? false :
 
   step('Package says Docker is not running and how to start it, and still shows the Dockerfile', async () => {
     await openModelByPath(page, path.join(models, 'iris.onnx'));
+    // The sidebar warns before the user opens Package: no engine answers, so nothing can be built.
+    await eventually('the Package dot warns', async () => (await page.getByTestId('step-package').getAttribute('data-status')) === 'warning');
     await page.getByTestId('step-package').click();
     await page.getByTestId('package-screen').waitFor();
     await page.locator('[data-testid="docker-state"]:not([data-state="checking"])').waitFor();
