@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { CrashBoundary } from './components/CrashBoundary';
 import { Sidebar } from './components/Sidebar';
 import { TopBar } from './components/TopBar';
@@ -10,7 +10,8 @@ import { PackageScreen } from './screens/PackageScreen';
 import { RunScreen } from './screens/RunScreen';
 import { TestScreen } from './screens/TestScreen';
 import { PrimaryActionProvider, useCurrentPrimaryAction } from './state/primary-action';
-import { useWorkbench, WorkbenchProvider } from './state/workbench';
+import { ScreenBusyProvider, ScreenSlotProvider, useKeptScreens } from './state/screen-slots';
+import { useWorkbench, WorkbenchProvider, type StepId } from './state/workbench';
 
 export function App() {
   return (
@@ -22,8 +23,18 @@ export function App() {
   );
 }
 
+const SCREENS: Array<{ id: StepId; render: () => ReactNode }> = [
+  { id: 'model', render: () => <ModelScreen /> },
+  { id: 'test', render: () => <TestScreen /> },
+  { id: 'package', render: () => <PackageScreen /> },
+  { id: 'run', render: () => <RunScreen /> },
+  { id: 'deploy', render: () => <DeployScreen /> },
+  { id: 'monitor', render: () => <MonitorScreen /> },
+];
+
 function Shell() {
-  const { step, browserOpen } = useWorkbench();
+  const { step, browserOpen, model } = useWorkbench();
+  const { kept, report } = useKeptScreens(step, model?.path ?? null);
   useRunShortcut();
   return (
     <div className="app">
@@ -31,14 +42,19 @@ function Shell() {
       <div className="main-column">
         <TopBar />
         <main className="content" id="content">
-          <CrashBoundary key={step}>
-            {step === 'model' && <ModelScreen />}
-            {step === 'test' && <TestScreen />}
-            {step === 'package' && <PackageScreen />}
-            {step === 'run' && <RunScreen />}
-            {step === 'deploy' && <DeployScreen />}
-            {step === 'monitor' && <MonitorScreen />}
-          </CrashBoundary>
+          <ScreenBusyProvider value={report}>
+            {SCREENS.map(({ id, render }) => {
+              const active = step === id;
+              if (!active && !kept.has(id)) return null;
+              return (
+                <div key={id} hidden={!active} data-screen-slot={id}>
+                  <ScreenSlotProvider value={{ id, active }}>
+                    <CrashBoundary>{render()}</CrashBoundary>
+                  </ScreenSlotProvider>
+                </div>
+              );
+            })}
+          </ScreenBusyProvider>
         </main>
       </div>
       {browserOpen && <FileBrowserDialog />}

@@ -18,6 +18,7 @@ import { useImageBuild } from './package/use-image-build';
 import { VersionsCard } from './package/VersionsCard';
 import { requestImageRun } from './run/run-choice';
 import './package/package.css';
+import { useKeepMountedWhile } from '../state/screen-slots';
 
 /** Package step: turn the open ONNX model into a Docker image, keep its versions, push one to a registry. */
 export function PackageScreen() {
@@ -30,6 +31,7 @@ function Package({ model }: { model: ModelReport }) {
   const { spec, setStep, reportPackageOutcome, packageStatus } = useWorkbench();
   const docker = useDockerStatus();
   const build = useImageBuild();
+  useKeepMountedWhile(build.running);
   const specPath = spec?.exists ? spec.specPath : undefined;
   const [draft, setDraft] = useState<ImageDraft>(() => draftFromSpec(spec?.spec));
   const [plan, setPlan] = useState<ImagePlan | null>(null);

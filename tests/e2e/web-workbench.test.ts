@@ -14,6 +14,7 @@ import { startWeb, type RunningWeb } from './support/start-web';
 import { ensureBuilt } from '../support/ensure-built';
 import { closeE2E, recordingStep } from './support/steps';
 import { prepareWorkspace } from './support/workspace';
+import { eventually } from './support/wait';
 
 const LABELS = ['setosa', 'versicolor', 'virginica'];
 const haveChromium = fs.existsSync(CHROMIUM);
@@ -191,6 +192,14 @@ describe('web workbench', { skip: haveChromium ? false : `no Chromium at ${CHROM
     await page.getByTestId('bench-progress-label').filter({ hasText: /\d+\/\d+ runs/ }).waitFor();
     await progress.scrollIntoViewIfNeeded();
     await shoot(page, '10-bench-progress');
+    // Looking at another step does not stop it: the Test screen stays mounted (hidden) while the benchmark runs.
+    const labelBefore = await page.getByTestId('bench-progress-label').innerText();
+    await page.getByTestId('step-model').click();
+    await page.getByTestId('io-table').waitFor();
+    assert.equal(await progress.isVisible(), false);
+    await page.getByTestId('step-test').click();
+    await progress.waitFor();
+    await eventually('the same benchmark still advancing', async () => (await page.getByTestId('bench-progress-label').innerText()) !== labelBefore);
     await page.getByTestId('bench-cancel').click();
     await progress.waitFor({ state: 'detached' });
     await page.getByTestId('bench-runs').fill('20');

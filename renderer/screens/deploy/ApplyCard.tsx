@@ -10,6 +10,7 @@ import { Card } from '../../components/Card';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { ProgressBar } from '../../components/ProgressBar';
 import { Why } from '../../components/Why';
+import { useKeepMountedWhile } from '../../state/screen-slots';
 
 interface ApplyCardProps {
   /** The manifests request the screen shows; null while it cannot be made (no image, a setting with a problem). */
@@ -46,6 +47,7 @@ export function ApplyCard({ request, blocked, defaultNamespace, allowFailedCheck
   const [diffing, setDiffing] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [running, setRunning] = useState<Running | null>(null);
+  useKeepMountedWhile(running !== null);
   const [result, setResult] = useState<DeployApplyResult | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const abort = useRef<AbortController | null>(null);

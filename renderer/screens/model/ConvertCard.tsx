@@ -13,6 +13,7 @@ import { ConvertResultView } from './ConvertResultView';
 import { RiskConfirmDialog } from './RiskConfirmDialog';
 import { parseShape } from './shape-text';
 import { useConversion, type LogLine, type RecipeInputs } from './use-conversion';
+import { useKeepMountedWhile } from '../../state/screen-slots';
 
 const PHASE_LABELS: Record<ConvertPhase, string> = {
   checking: 'checking Python and the packages',
@@ -33,6 +34,7 @@ const OTHER = '__other__';
 export function ConvertCard({ report }: { report: ModelReport }) {
   const wb = useWorkbench();
   const conversion = useConversion(report.path);
+  useKeepMountedWhile(conversion.running);
   const { plan, planning, planError, running, result, runError, cancelled, lines } = conversion;
   const [pythonPath, setPythonPath] = useState<string | null>(null);
   const [otherPath, setOtherPath] = useState('');

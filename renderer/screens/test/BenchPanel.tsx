@@ -13,6 +13,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { formatRate, msText, threadsText } from '../../format';
 import { usePrimaryAction } from '../../state/primary-action';
 import { useWorkbench } from '../../state/workbench';
+import { useKeepMountedWhile } from '../../state/screen-slots';
 
 const BATCH_OPTIONS = [1, 2, 4, 8, 16, 32, 64];
 const THREAD_OPTIONS = [1, 2, 4, 0];
@@ -27,6 +28,7 @@ export function BenchPanel({ summary, modelPath, active }: { summary: OnnxSummar
   const [warmup, setWarmup] = useState(5);
   const [progress, setProgress] = useState<BenchProgress | null>(null);
   const [running, setRunning] = useState(false);
+  useKeepMountedWhile(running);
   const [result, setResult] = useState<BenchResult | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const abortRef = useRef<AbortController | null>(null);
