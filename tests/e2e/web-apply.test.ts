@@ -13,9 +13,9 @@ import type { Page } from 'playwright-core';
 import type { BuildRecord } from '../../shared/schemas/docker';
 import { ensureBuilt } from '../support/ensure-built';
 import { KubeApiStandin } from '../support/kube-api-standin';
-import { CHROMIUM, openBrowser, pageErrors, shoot, shootBoth, type BrowserSession } from './support/browser';
-import { startWeb, type RunningWeb } from './support/start-web';
-import { closeE2E, recordingStep } from './support/steps';
+import { CHROMIUM, pageErrors, shoot, shootBoth, type BrowserSession } from './support/browser';
+import { type RunningWeb } from './support/start-web';
+import { closeE2E, openApp, recordingStep } from './support/steps';
 import { eventually, openModelByPath, waitForText } from './support/wait';
 import { prepareWorkspace } from './support/workspace';
 
@@ -40,12 +40,7 @@ describe('web apply to a cluster', { skip }, () => {
     savedKubeconfig = process.env.KUBECONFIG;
     // startWeb passes this process's environment to the server.
     process.env.KUBECONFIG = standin.writeKubeconfig(path.join(dataDir, 'kubeconfig'), { context: 'kind-standin' });
-    browser = await openBrowser();
-    page = browser.page;
-    page.setDefaultTimeout(30_000);
-    web = await startWeb(dataDir);
-    await page.goto(web.url);
-    await page.getByTestId('drop-zone').waitFor({ state: 'visible' });
+    ({ browser, page, web } = await openApp(dataDir));
   });
 
   after(async () => {

@@ -11,11 +11,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, openBrowser, shoot, shootBoth, type BrowserSession } from './support/browser';
-import { startWeb, type RunningWeb } from './support/start-web';
+import { CHROMIUM, shoot, shootBoth, type BrowserSession, shootAll } from './support/browser';
+import { type RunningWeb } from './support/start-web';
 import { ensureBuilt } from '../support/ensure-built';
-import { closeE2E, recordingStep } from './support/steps';
+import { closeE2E, openApp, recordingStep } from './support/steps';
 import { prepareWorkspace } from './support/workspace';
+import { openFileByPath } from './support/wait';
 
 const PYTHON = '/usr/bin/python3';
 const haveChromium = fs.existsSync(CHROMIUM);
@@ -76,29 +77,14 @@ describe('web convert', { skip: skipReason }, () => {
     assert.equal(written.status, 0, `writing the TorchScript model failed:\n${written.stderr}`);
     marker = path.join(dataDir, 'PAYLOAD-RAN');
     fs.writeFileSync(path.join(models, 'trojan.pkl'), maliciousPickle(marker));
-    browser = await openBrowser();
-    page = browser.page;
-    page.setDefaultTimeout(60_000);
-    web = await startWeb(dataDir);
-    await page.goto(web.url);
-    await page.getByTestId('drop-zone').waitFor();
+    ({ browser, page, web } = await openApp(dataDir, 60_000));
   });
 
   after(() => closeE2E({ browser, web, dataDir }));
 
   const step = recordingStep(() => ({ browser, web }), 'convert-');
 
-  async function openByPath(file: string): Promise<void> {
-    // The drop zone's Browse, or the footer's "Open another model" once an ONNX model is open, or the top bar's.
-    const browse = page.getByTestId('browse-button');
-    const another = page.getByTestId('open-another');
-    if (await browse.isVisible()) await browse.click();
-    else if (await another.count()) await another.click();
-    else await page.getByTestId('open-model-button').click();
-    await page.getByTestId('file-browser').waitFor();
-    await page.getByTestId('path-input').fill(file);
-    await page.getByTestId('path-input').press('Enter');
-  }
+  const openByPath = (file: string) => openFileByPath(page, file);
 
   /** Picks Debian's python3 (listed, or typed as another interpreter) and waits for the plan made with it. */
   async function choosePython(): Promise<void> {
@@ -203,10 +189,7 @@ describe('web convert', { skip: skipReason }, () => {
     await page.getByTestId('scan-explain').locator('summary').click();
     assert.match(await page.getByTestId('scan-explain').innerText(), /unpickling runs code/i);
     assert.ok(!fs.existsSync(marker), 'opening and scanning did not run the payload');
-    await shootBoth(page, '50-scan-dangerous');
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await shoot(page, '50-scan-dangerous-dark');
-    await page.emulateMedia({ colorScheme: 'light' });
+    await shootAll(page, '50-scan-dangerous');
   });
 
   step('Convert asks first, shows the risk, and Cancel loads nothing', async () => {

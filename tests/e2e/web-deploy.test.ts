@@ -16,10 +16,10 @@ import { specPathForModel } from '../../main/spec/spec-file';
 import { validateSpecText } from '../../main/spec/spec-validate';
 import { OFFLINE_BASE_IMAGE } from '../../shared/schemas/spec';
 import { ensureBuilt } from '../support/ensure-built';
-import { CHROMIUM, openBrowser, shoot, shootBoth, type BrowserSession, pageErrors } from './support/browser';
-import { ROOT, startWeb, type RunningWeb } from './support/start-web';
+import { CHROMIUM, shoot, shootBoth, type BrowserSession, pageErrors } from './support/browser';
+import { ROOT, type RunningWeb } from './support/start-web';
 import { eventually, openModelByPath, waitForText } from './support/wait';
-import { closeE2E, recordingStep } from './support/steps';
+import { closeE2E, openApp, recordingStep } from './support/steps';
 import { prepareWorkspace } from './support/workspace';
 
 const RUN = Date.now().toString(36);
@@ -51,12 +51,7 @@ describe('web deploy', { skip }, () => {
     ({ dataDir, models } = await prepareWorkspace('modeldock-e2e-deploy-', ['iris.onnx'], /^(4\d-|FAILED-deploy-)/));
     outDir = path.join(dataDir, 'out');
     await prepareImages(dataDir, path.join(models, 'iris.onnx'), imageIds);
-    browser = await openBrowser();
-    page = browser.page;
-    page.setDefaultTimeout(30_000);
-    web = await startWeb(dataDir);
-    await page.goto(web.url);
-    await page.getByTestId('drop-zone').waitFor({ state: 'visible' });
+    ({ browser, page, web } = await openApp(dataDir));
   });
 
   after(async () => {

@@ -7,10 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, openBrowser, shoot, type BrowserSession, pageErrors } from './support/browser';
-import { startWeb, type RunningWeb } from './support/start-web';
+import { CHROMIUM, shoot, type BrowserSession, pageErrors } from './support/browser';
+import { type RunningWeb } from './support/start-web';
 import { ensureBuilt } from '../support/ensure-built';
-import { closeE2E, recordingStep } from './support/steps';
+import { closeE2E, openApp, recordingStep } from './support/steps';
 import { prepareWorkspace } from './support/workspace';
 import { eventually, openModelByPath } from './support/wait';
 
@@ -27,12 +27,7 @@ describe('web package without Docker', { skip: fs.existsSync(CHROMIUM) ? false :
     ({ dataDir, models } = await prepareWorkspace('modeldock-e2e-nodocker-', ['iris.onnx'], /^31-package-docker-down/));
     // The web server inherits this: its engine talks to a socket nobody listens on.
     process.env.DOCKER_HOST = `unix://${path.join(dataDir, 'no-docker.sock')}`;
-    browser = await openBrowser();
-    page = browser.page;
-    page.setDefaultTimeout(30_000);
-    web = await startWeb(dataDir);
-    await page.goto(web.url);
-    await page.getByTestId('drop-zone').waitFor({ state: 'visible' });
+    ({ browser, page, web } = await openApp(dataDir));
   });
 
   after(async () => {

@@ -12,9 +12,9 @@ import { after, before, describe } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ensureBuilt } from '../support/ensure-built';
 import { IRIS_FEATURES, irisCsv, irisRows } from '../serving/monitoring-support';
-import { CHROMIUM, openBrowser, shoot, shootBoth, type BrowserSession } from './support/browser';
-import { startWeb, type RunningWeb } from './support/start-web';
-import { closeE2E, recordingStep } from './support/steps';
+import { CHROMIUM, shoot, shootBoth, type BrowserSession, shootAll } from './support/browser';
+import { type RunningWeb } from './support/start-web';
+import { closeE2E, openApp, recordingStep } from './support/steps';
 import { prepareWorkspace } from './support/workspace';
 import { openModelByPath } from './support/wait';
 
@@ -44,12 +44,7 @@ describe('web monitor', { skip: haveChromium ? false : `no Chromium at ${CHROMIU
     ({ dataDir, models } = await prepareWorkspace('modeldock-e2e-monitor-', ['iris.onnx'], /^(6\d-monitor-|FAILED-monitor-)/));
     fs.writeFileSync(path.join(models, 'modeldock.yaml'), SPEC);
     fs.writeFileSync(path.join(dataDir, 'reference.csv'), irisCsv(irisRows(1000, 1)));
-    browser = await openBrowser();
-    page = browser.page;
-    page.setDefaultTimeout(30_000);
-    web = await startWeb(dataDir);
-    await page.goto(web.url);
-    await page.getByTestId('drop-zone').waitFor({ state: 'visible' });
+    ({ browser, page, web } = await openApp(dataDir));
   });
 
   after(() => closeE2E({ browser, web, dataDir }));
@@ -123,10 +118,7 @@ describe('web monitor', { skip: haveChromium ? false : `no Chromium at ${CHROMIU
     const fill = await page.evaluate<string>(`getComputedStyle(document.querySelector('[data-testid="drift-bar-petal_length"] rect')).fill`);
     assert.match(fill, /rgb\(196, 48, 43\)|rgb\(2\d\d, \d+, \d+\)/, `the bar is red (${fill})`);
     await page.evaluate(`document.getElementById('content').scrollTo(0, 0)`);
-    await shootBoth(page, '62-monitor-drift');
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await shoot(page, '62-monitor-drift-dark');
-    await page.emulateMedia({ colorScheme: 'light' });
+    await shootAll(page, '62-monitor-drift');
   });
 
   step('a threshold set on screen is saved in modeldock.yaml and moves the line', async () => {

@@ -13,11 +13,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, openBrowser, shoot, shootBoth, type BrowserSession, pageErrors } from './support/browser';
-import { startWeb, type RunningWeb } from './support/start-web';
+import { CHROMIUM, shoot, shootBoth, type BrowserSession, pageErrors, shootAll } from './support/browser';
+import { type RunningWeb } from './support/start-web';
 import { ensureBuilt } from '../support/ensure-built';
 import { eventually, openModelByPath, waitForText } from './support/wait';
-import { closeE2E, recordingStep } from './support/steps';
+import { closeE2E, openApp, recordingStep } from './support/steps';
 import { prepareWorkspace } from './support/workspace';
 
 const LABELS = ['setosa', 'versicolor', 'virginica'];
@@ -40,12 +40,7 @@ describe('web package and run in Docker', { skip }, () => {
   before(async () => {
     ensureBuilt();
     ({ dataDir, models } = await prepareWorkspace('modeldock-e2e-package-', ['iris.onnx'], /^(3\d-|FAILED-package-)/));
-    browser = await openBrowser();
-    page = browser.page;
-    page.setDefaultTimeout(30_000);
-    web = await startWeb(dataDir);
-    await page.goto(web.url);
-    await page.getByTestId('drop-zone').waitFor({ state: 'visible' });
+    ({ browser, page, web } = await openApp(dataDir));
   });
 
   after(async () => {
@@ -218,10 +213,7 @@ describe('web package and run in Docker', { skip }, () => {
     for (const id of ['load-p50', 'load-p90', 'load-p99']) assert.match(await page.getByTestId(id).innerText(), /\d/);
     assert.ok(Number(await page.getByTestId('load-histogram').getAttribute('data-buckets')) >= 1);
     await page.getByTestId('load-result').scrollIntoViewIfNeeded();
-    await shootBoth(page, '38-run-load-test');
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await shoot(page, '38-run-load-test-dark');
-    await page.emulateMedia({ colorScheme: 'light' });
+    await shootAll(page, '38-run-load-test');
   });
 
   step('Stop: the container stops, is removed, and nothing listens at its address', async () => {

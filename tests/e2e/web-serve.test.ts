@@ -8,11 +8,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, openBrowser, shoot, shootBoth, type BrowserSession, pageErrors } from './support/browser';
-import { startWeb, type RunningWeb } from './support/start-web';
+import { CHROMIUM, shoot, shootBoth, type BrowserSession, pageErrors, shootAll } from './support/browser';
+import { type RunningWeb } from './support/start-web';
 import { ensureBuilt } from '../support/ensure-built';
 import { eventually, waitForText } from './support/wait';
-import { closeE2E, recordingStep } from './support/steps';
+import { closeE2E, openApp, recordingStep } from './support/steps';
 import { prepareWorkspace } from './support/workspace';
 
 const LABELS = ['setosa', 'versicolor', 'virginica'];
@@ -29,12 +29,7 @@ describe('web serve locally', { skip: haveChromium ? false : `no Chromium at ${C
   before(async () => {
     ensureBuilt();
     ({ dataDir, models } = await prepareWorkspace('modeldock-e2e-serve-', ['iris.onnx', 'unknown-domain.onnx'], /^(2\d-run-|FAILED-serve-)/));
-    browser = await openBrowser();
-    page = browser.page;
-    page.setDefaultTimeout(30_000);
-    web = await startWeb(dataDir);
-    await page.goto(web.url);
-    await page.getByTestId('drop-zone').waitFor({ state: 'visible' });
+    ({ browser, page, web } = await openApp(dataDir));
   });
 
   after(() => closeE2E({ browser, web, dataDir }));
@@ -163,10 +158,7 @@ describe('web serve locally', { skip: haveChromium ? false : `no Chromium at ${C
     assert.match(await page.getByTestId('metric-memory-value').innerText(), /\d/);
     assert.ok(Number(await page.getByTestId('spark-memory').getAttribute('data-points')) >= 2);
     await page.getByTestId('serve-card').scrollIntoViewIfNeeded();
-    await shootBoth(page, '26-run-metrics');
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await shoot(page, '26-run-metrics-dark');
-    await page.emulateMedia({ colorScheme: 'light' });
+    await shootAll(page, '26-run-metrics');
   });
 
   step('the server keeps running while other steps are visited, and Run finds it again', async () => {

@@ -9,12 +9,12 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, openBrowser, shoot, shootBoth, type BrowserSession } from './support/browser';
+import { CHROMIUM, openBrowser, shoot, shootBoth, type BrowserSession, shootAll } from './support/browser';
 import { startWeb, type RunningWeb } from './support/start-web';
 import { ensureBuilt } from '../support/ensure-built';
 import { closeE2E, recordingStep } from './support/steps';
 import { prepareWorkspace } from './support/workspace';
-import { eventually } from './support/wait';
+import { eventually, openFileByPath } from './support/wait';
 
 const LABELS = ['setosa', 'versicolor', 'virginica'];
 const haveChromium = fs.existsSync(CHROMIUM);
@@ -40,17 +40,7 @@ describe('web workbench', { skip: haveChromium ? false : `no Chromium at ${CHROM
 
   const step = recordingStep(() => ({ browser, web }));
 
-  async function openByPath(file: string): Promise<void> {
-    // The drop zone's Browse, or the top bar's primary action / the footer button once a model is open.
-    const browse = page.getByTestId('browse-button');
-    const another = page.getByTestId('open-another');
-    if (await browse.isVisible()) await browse.click();
-    else if (await another.count()) await another.click();
-    else await page.getByTestId('open-model-button').click();
-    await page.getByTestId('file-browser').waitFor();
-    await page.getByTestId('path-input').fill(file);
-    await page.getByTestId('path-input').press('Enter');
-  }
+  const openByPath = (file: string) => openFileByPath(page, file);
 
   step('starts web mode and shows the drop zone', async () => {
     web = await startWeb(dataDir);
@@ -59,10 +49,7 @@ describe('web workbench', { skip: haveChromium ? false : `no Chromium at ${CHROM
     const firstScreenMs = Date.now() - web.spawnedAt;
     console.log(`app start to first screen in web mode: ${firstScreenMs} ms (server listening after ${web.listenMs} ms; started via ${web.via})`);
     await assertNoConsoleErrors();
-    await shootBoth(page, '01-model-empty');
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await shoot(page, '01-model-empty-dark');
-    await page.emulateMedia({ colorScheme: 'light' });
+    await shootAll(page, '01-model-empty');
   });
 
   step('later steps show a calm preview, not a broken screen', async () => {
@@ -95,10 +82,7 @@ describe('web workbench', { skip: haveChromium ? false : `no Chromium at ${CHROM
     assert.equal(await row.locator('.dim-symbolic').innerText(), 'batch');
     await page.getByTestId('output-row-probabilities').waitFor();
     await page.getByTestId('op-histogram').waitFor();
-    await shootBoth(page, '04-model-inspect');
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await shoot(page, '04-model-inspect-dark');
-    await page.emulateMedia({ colorScheme: 'light' });
+    await shootAll(page, '04-model-inspect');
   });
 
   step('validates iris.onnx and it passes', async () => {

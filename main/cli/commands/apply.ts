@@ -1,10 +1,8 @@
 import * as readline from 'node:readline';
-import type { DeployManifestsRequestInput, KubernetesSettingsInput } from '../../../shared/schemas/kubernetes';
 import type { ApplyProgress, DeployApplyResult, DeployDiff, DeployDiffRequestInput, ObjectDiff } from '../../../shared/schemas/kubernetes-apply';
-import { resolveRuntimeConfigDetailed } from '../../serving/resolve-runtime-config';
 import { intValue, oneValue, UsageError } from '../args';
 import { EXIT, JSON_OPTION, SPEC_OPTION, type CommandContext, type CommandDef } from '../command';
-import { resolveModelTarget } from '../model-arg';
+import { digestArg, manifestsRequest } from '../manifests-request';
 import type { Style } from '../term';
 
 const COMMAND = 'apply';
@@ -42,10 +40,7 @@ export const applyCommand: CommandDef = {
   async run(ctx) {
     const image = oneValue(ctx.args, 'image');
     if (!image) throw new UsageError('missing --image NAME:TAG (the image the pods run)', COMMAND);
-    const digest = oneValue(ctx.args, 'digest');
-    if (digest !== undefined && !/^sha256:[a-f0-9]{64}$/.test(digest)) {
-      throw new UsageError(`--digest must be "sha256:" followed by 64 hex digits, got "${digest}"`, COMMAND);
-    }
+    const digest = digestArg(ctx, COMMAND);
     const namespace = oneValue(ctx.args, 'namespace');
     if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
       throw new UsageError(`--namespace must be a DNS label (lowercase letters, digits and "-"), got "${namespace}"`, COMMAND);
@@ -59,7 +54,7 @@ export const applyCommand: CommandDef = {
     }
 
     const request: DeployDiffRequestInput = {
-      ...await buildManifestsRequest(ctx, image, digest),
+      ...await manifestsRequest(ctx, COMMAND, image, digest),
       ...(oneValue(ctx.args, 'context') ? { context: oneValue(ctx.args, 'context') } : {}),
       ...(namespace ? { namespace } : {}),
       createNamespace: ctx.args.flags.has('create-namespace'),
@@ -116,23 +111,6 @@ export const applyCommand: CommandDef = {
     return result.rollout.state === 'complete' ? EXIT.ok : EXIT.failure;
   },
 };
-
-async function buildManifestsRequest(ctx: CommandContext, image: string, digest: string | undefined): Promise<DeployManifestsRequestInput> {
-  const target = await resolveModelTarget(ctx, COMMAND);
-  const resolved = await resolveRuntimeConfigDetailed(target.modelPath, target.specPath);
-  let settings: KubernetesSettingsInput = {};
-  if (resolved.specPath) {
-    const doc = await ctx.engine().invoke('spec.read', { path: resolved.specPath }, { signal: ctx.signal });
-    settings = doc.spec?.kubernetes ?? {};
-  }
-  return {
-    model: { name: resolved.config.model.name, version: resolved.config.model.version },
-    serving: resolved.config.serving,
-    settings,
-    image,
-    ...(digest ? { digest } : {}),
-  };
-}
 
 function refuseChecks(ctx: CommandContext, diff: DeployDiff): number {
   ctx.io.stderr.write(`${ctx.err.red('Not applied:')} ${diff.checks.failedRequired} required check(s) failed; "modeldock export" lists them. Fix the settings, or pass --allow-failed-checks.\n`);

@@ -7,6 +7,7 @@ import { buildFromBundle } from '../../bundle/build-from-bundle';
 import { bundleBuildDetail } from '../../bundle/bundle-build-plan';
 import { EXIT, JSON_OPTION, SPEC_OPTION, type CommandContext, type CommandDef } from '../command';
 import { displayPath, formatBytes } from '../format';
+import { digestArg } from '../manifests-request';
 import { resolveModelTarget } from '../model-arg';
 import type { Style } from '../term';
 
@@ -42,10 +43,7 @@ export const bundleCommand: CommandDef = {
     const out = oneValue(ctx.args, 'out');
     if (!image) throw new UsageError('missing --image NAME:TAG (the image the bundle builds and deploys)', COMMAND);
     if (!out) throw new UsageError('missing --out DIR (the bundle folder to write)', COMMAND);
-    const digest = oneValue(ctx.args, 'digest');
-    if (digest !== undefined && !/^sha256:[a-f0-9]{64}$/.test(digest)) {
-      throw new UsageError(`--digest must be "sha256:" followed by 64 hex digits, got "${digest}"`, COMMAND);
-    }
+    const digest = digestArg(ctx, COMMAND);
     const platform = oneValue(ctx.args, 'platform');
     if (platform !== undefined && !(PLATFORMS as readonly string[]).includes(platform)) {
       throw new UsageError(`--platform must be ${PLATFORMS.join(' or ')}, got "${platform}"`, COMMAND);

@@ -2,13 +2,12 @@ import * as path from 'node:path';
 import { readJsonFile } from '../../engine/read-json-file';
 import { LoadTestResultSchema, type LoadTestResult } from '../../../shared/schemas/docker';
 import {
-  RolloutStrategySchema, type CheckResult, type RolloutStrategy, type DeployManifests, type DeployManifestsRequestInput, type KubernetesSettingsInput,
+  RolloutStrategySchema, type CheckResult, type RolloutStrategy, type DeployManifests, type DeployManifestsRequestInput,
 } from '../../../shared/schemas/kubernetes';
-import { resolveRuntimeConfigDetailed } from '../../serving/resolve-runtime-config';
 import { oneValue, UsageError } from '../args';
 import { EXIT, JSON_OPTION, SPEC_OPTION, type CommandContext, type CommandDef } from '../command';
 import { displayPath } from '../format';
-import { resolveModelTarget } from '../model-arg';
+import { digestArg, manifestsRequest } from '../manifests-request';
 import type { Style } from '../term';
 
 const COMMAND = 'export';
@@ -45,10 +44,7 @@ export const exportCommand: CommandDef = {
     const strategyArg = oneValue(ctx.args, 'strategy');
     const strategy = strategyArg === undefined ? undefined : RolloutStrategySchema.safeParse(strategyArg);
     if (strategy && !strategy.success) throw new UsageError(`--strategy must be rolling, blue-green or canary, got "${strategyArg}"`, COMMAND);
-    const digest = oneValue(ctx.args, 'digest');
-    if (digest !== undefined && !/^sha256:[a-f0-9]{64}$/.test(digest)) {
-      throw new UsageError(`--digest must be "sha256:" followed by 64 hex digits, got "${digest}"`, COMMAND);
-    }
+    const digest = digestArg(ctx, COMMAND);
 
     const request = await buildRequest(ctx, image, digest, strategy?.data);
     const engine = ctx.engine();
@@ -79,21 +75,12 @@ export const exportCommand: CommandDef = {
 async function buildRequest(
   ctx: CommandContext, image: string, digest: string | undefined, strategy: RolloutStrategy | undefined,
 ): Promise<DeployManifestsRequestInput> {
-  const target = await resolveModelTarget(ctx, COMMAND);
-  const resolved = await resolveRuntimeConfigDetailed(target.modelPath, target.specPath);
-  let settings: KubernetesSettingsInput = {};
-  if (resolved.specPath) {
-    const doc = await ctx.engine().invoke('spec.read', { path: resolved.specPath }, { signal: ctx.signal });
-    settings = doc.spec?.kubernetes ?? {};
-  }
-  if (strategy) settings = { ...settings, rollout: { ...settings.rollout, strategy } };
+  const request = await manifestsRequest(ctx, COMMAND, image, digest);
+  const settings = request.settings ?? {};
   const loadTestFile = oneValue(ctx.args, 'load-test');
   return {
-    model: { name: resolved.config.model.name, version: resolved.config.model.version },
-    serving: resolved.config.serving,
-    settings,
-    image,
-    ...(digest ? { digest } : {}),
+    ...request,
+    ...(strategy ? { settings: { ...settings, rollout: { ...settings.rollout, strategy } } } : {}),
     ...(loadTestFile ? { loadTest: readLoadTest(path.resolve(ctx.io.cwd, loadTestFile)) } : {}),
   };
 }

@@ -59,6 +59,14 @@ export async function shootBoth(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
+/** shootBoth, then the same screen in the dark theme (<name>-dark.png), then back to light. */
+export async function shootAll(page: Page, name: string): Promise<void> {
+  await shootBoth(page, name);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shoot(page, `${name}-dark`);
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
 /** On a failed step: a screenshot and the page's console, so the failure can be read without rerunning. */
 export async function saveFailure(session: BrowserSession, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });

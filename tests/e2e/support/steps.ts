@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { it } from 'node:test';
-import { saveFailure, shots, type BrowserSession } from './browser';
-import { ROOT, type RunningWeb } from './start-web';
+import type { Page } from 'playwright-core';
+import { openBrowser, saveFailure, shots, type BrowserSession } from './browser';
+import { ROOT, startWeb, type RunningWeb } from './start-web';
 
 export interface E2EContext {
   browser?: BrowserSession;
@@ -27,6 +28,17 @@ export function recordingStep(context: () => E2EContext, prefix = ''): (name: st
       }
     });
   };
+}
+
+/** Starts the app in web mode on `dataDir` and opens it in Chromium, at its empty first screen. */
+export async function openApp(dataDir: string, timeoutMs = 30_000): Promise<{ browser: BrowserSession; page: Page; web: RunningWeb }> {
+  const browser = await openBrowser();
+  const page = browser.page;
+  page.setDefaultTimeout(timeoutMs);
+  const web = await startWeb(dataDir);
+  await page.goto(web.url);
+  await page.getByTestId('drop-zone').waitFor({ state: 'visible' });
+  return { browser, page, web };
 }
 
 /** Closes the browser and the server, removes the data dir, and lists the screenshots taken. */

@@ -23,11 +23,23 @@ export async function waitForText(page: Page, testId: string, pattern: RegExp): 
     .catch((error: Error) => { throw new Error(`${error.message}; it reads: ${last.slice(0, 300)}`); });
 }
 
-/** Opens a model the way a user types its path into the file browser, and waits for its inputs/outputs table. */
-export async function openModelByPath(page: Page, file: string): Promise<void> {
-  await page.getByTestId('browse-button').click();
+/**
+ * Types a path into the file browser, reached the way a user would: the drop zone's Browse, or "Open another
+ * model" once a model is open, or the top bar's button.
+ */
+export async function openFileByPath(page: Page, file: string): Promise<void> {
+  const browse = page.getByTestId('browse-button');
+  const another = page.getByTestId('open-another');
+  if (await browse.isVisible()) await browse.click();
+  else if (await another.count()) await another.click();
+  else await page.getByTestId('open-model-button').click();
   await page.getByTestId('file-browser').waitFor();
   await page.getByTestId('path-input').fill(file);
   await page.getByTestId('path-input').press('Enter');
+}
+
+/** Opens an ONNX model by its path and waits for its inputs/outputs table. */
+export async function openModelByPath(page: Page, file: string): Promise<void> {
+  await openFileByPath(page, file);
   await page.getByTestId('io-table').waitFor();
 }
