@@ -48,7 +48,7 @@ describe('web deploy', { skip }, () => {
 
   before(async () => {
     ensureBuilt();
-    ({ dataDir, models } = await prepareWorkspace('modeldock-e2e-deploy-', ['iris.onnx'], /^(4\d-|FAILED-deploy-)/));
+    ({ dataDir, models } = await prepareWorkspace('modeldock-e2e-deploy-', ['iris.onnx'], /^(4[0-4]-deploy-|FAILED-deploy-)/));
     outDir = path.join(dataDir, 'out');
     await prepareImages(dataDir, path.join(models, 'iris.onnx'), imageIds);
     ({ browser, page, web } = await openApp(dataDir));

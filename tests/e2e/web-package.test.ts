@@ -39,7 +39,7 @@ describe('web package and run in Docker', { skip }, () => {
 
   before(async () => {
     ensureBuilt();
-    ({ dataDir, models } = await prepareWorkspace('modeldock-e2e-package-', ['iris.onnx'], /^(3\d-|FAILED-package-)/));
+    ({ dataDir, models } = await prepareWorkspace('modeldock-e2e-package-', ['iris.onnx'], /^(3\d-(?!package-docker-down)|FAILED-package-)/));
     ({ browser, page, web } = await openApp(dataDir));
   });
 
