@@ -5,6 +5,7 @@
  * profile over the inspector (not --cpu-prof, which writes at exit) works whether or not the runtime exits
  * cleanly. Only the main thread is profiled: the inference threads spend their time inside session.run.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import WebSocket from 'ws';
 import type { RuntimeConfigInput } from '../../shared/schemas/serving';
@@ -152,9 +153,12 @@ export async function profileRuntime(options: { workDir: string; script: string;
         const result = await runWrk(`${server.baseUrl}${c.payload.path}`, script, c.concurrency, seconds);
         const { profile } = await client.call('Profiler.stop') as unknown as { profile: CpuProfile };
         const after = await scrapeSums(server.baseUrl);
+        // Kept beside the results so the whole call tree can be opened in Chrome DevTools (Performance > Load profile).
+        const saved = path.join(options.workDir, `profile-${index}.cpuprofile`);
+        fs.writeFileSync(saved, JSON.stringify(profile));
         const summary = summarise(profile, c.name, result.rps, result.p50Ms, result.foreignCpu, runtimeShares(before, after, seconds));
         summaries.push(summary);
-        options.progress(`  ${c.name}: ${Math.round(result.rps)} req/s under the profiler (other load ${pct(summary.foreignCpu)}); inference busy ${pct(summary.inferenceBusy)}, mean batch ${summary.meanBatch?.toFixed(1) ?? '?'}; main thread: ${summary.layers.slice(0, 6).map((l) => `${l.layer} ${l.percent}%`).join(', ')}`);
+        options.progress(`  ${c.name}: ${Math.round(result.rps)} req/s under the profiler (other load ${pct(summary.foreignCpu)}); inference busy ${pct(summary.inferenceBusy)}, mean batch ${summary.meanBatch?.toFixed(1) ?? '?'}; ${saved}; main thread: ${summary.layers.slice(0, 6).map((l) => `${l.layer} ${l.percent}%`).join(', ')}`);
       } finally {
         client.close();
       }

@@ -82,6 +82,10 @@ describe('a serving container on 127.0.0.1', () => {
       const got = await fx.engine.invoke('container.logs', { id: status.id });
       return got.lines.some((l) => l.event === 'ready') && got.lines.some((l) => /POST \/predict 200/.test(l.message)) ? got : null;
     });
+    // Inside the image too (its own copy of onnxruntime-node), the tiny model runs on the server thread through the
+    // synchronous native session, not the slower public-API fallback.
+    const ready = logs.lines.find((l) => l.event === 'ready')!;
+    assert.match(String((JSON.parse(ready.raw) as { inference?: string }).inference), /^server thread .*ONNX Runtime called synchronously/);
     assert.ok(logs.nextSeq >= logs.lines.length);
     const later = await fx.engine.invoke('container.logs', { id: status.id, afterSeq: logs.nextSeq });
     assert.ok(later.lines.every((l) => l.seq > logs.nextSeq), 'only lines after the sequence number');

@@ -151,11 +151,17 @@ test('a tiny model runs on the server thread, a heavier one in inference threads
     return { ready, server };
   };
   const tiny = await readyOf('iris.onnx');
-  assert.match(String(tiny.ready.inference), /^server thread \(a 32-row run takes [\d.]+ ms/);
+  assert.match(String(tiny.ready.inference), /^server thread \(a 32-row run takes [\d.]+ ms.*; ONNX Runtime called synchronously\)$/);
   assert.equal(tiny.ready.workers, 0);
   const answer = await postJson(`${tiny.server.url}/predict`, { instances: [[5.1, 3.5, 1.4, 0.2]] });
   assert.equal(answer.status, 200);
   assert.equal(answer.body.predictions.length, 1);
+
+  // The public-API fallback answers the same.
+  const fallback = await readyOf('iris.onnx', { MODELDOCK_ORT_SYNC: '0' });
+  assert.match(String(fallback.ready.inference), /^server thread .*through the public session API/);
+  const again = await postJson(`${fallback.server.url}/predict`, { instances: [[5.1, 3.5, 1.4, 0.2]] });
+  assert.deepEqual(again.body, answer.body);
 
   const forced = await readyOf('iris.onnx', { MODELDOCK_INFERENCE: 'threads' });
   assert.match(String(forced.ready.inference), /MODELDOCK_INFERENCE=threads/);

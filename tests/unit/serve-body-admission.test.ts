@@ -54,3 +54,16 @@ test('a waiting body whose deadline passes leaves with the deadline error and le
   (await small)();
   deadline.clear();
 });
+
+test('tryTake takes a fitting body at once, and never overtakes a body already waiting', async () => {
+  const admission = new BodyAdmission(1000);
+  const first = admission.tryTake(900);
+  assert.ok(first, 'a body alone is admitted at once');
+  const waiter = admission.acquire(600);
+  assert.equal(admission.tryTake(50), null, 'a small body that would fit still waits behind the queued one');
+  first();
+  const later = await waiter;
+  assert.ok(admission.tryTake(300), 'room left beside the admitted body');
+  assert.equal(admission.tryTake(200), null, 'over the budget while others hold it');
+  later();
+});

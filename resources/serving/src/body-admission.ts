@@ -21,7 +21,8 @@ export class BodyAdmission {
 
   /** Resolves with a release function once `bytes` fit the budget; rejects with the deadline's error if it passes first. */
   acquire(bytes: number, deadline?: Deadline): Promise<() => void> {
-    if (this.fits(bytes) && this.waiting.length === 0) return Promise.resolve(this.take(bytes));
+    const taken = this.tryTake(bytes);
+    if (taken) return Promise.resolve(taken);
     return new Promise((resolve, reject) => {
       const entry = { bytes, admit: () => resolve(this.take(bytes)) };
       this.waiting.push(entry);
@@ -36,6 +37,11 @@ export class BodyAdmission {
         this.admitWaiting();
       });
     });
+  }
+
+  /** The release function when `bytes` fit now (and nobody waits ahead), else null. */
+  tryTake(bytes: number): (() => void) | null {
+    return this.fits(bytes) && this.waiting.length === 0 ? this.take(bytes) : null;
   }
 
   private fits(bytes: number): boolean {

@@ -42,7 +42,8 @@ export async function chooseInferencePlacement(pool: WorkerPool, inputs: IoMeta[
   if (best > INLINE_MAX_MS) return { inline: null, reason: `inference threads (${measured})` };
   try {
     const inline = await InlineRunner.create(modelPath, pool.io);
-    return { inline, reason: `server thread (${measured}, under ${INLINE_MAX_MS} ms: a hand-off to a thread would cost more)` };
+    const call = inline.formsBatchAtTurnEnd ? 'ONNX Runtime called synchronously' : 'through the public session API (MODELDOCK_ORT_SYNC=0 or no native binding)';
+    return { inline, reason: `server thread (${measured}, under ${INLINE_MAX_MS} ms: a hand-off to a thread would cost more; ${call})` };
   } catch (error) {
     return { inline: null, reason: `inference threads (a server-thread session failed: ${errorText(error)})` };
   }

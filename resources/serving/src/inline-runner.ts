@@ -1,7 +1,8 @@
 import type * as ort from 'onnxruntime-node';
 import type { HostTensor } from '../../../main/inference/host-tensor';
 import type { ModelIo } from '../../../main/inference/worker-protocol';
-import { createServingSession, runBatch, tensorFetches } from './ort-session';
+import { createServingSession, runBatch, runBatchSync, tensorFetches } from './ort-session';
+import { openSyncSession, type SyncSession } from './sync-session';
 import type { RunOutput } from './worker-pool';
 
 /**
@@ -11,29 +12,49 @@ import type { RunOutput } from './worker-pool';
  * a socket write does, so health checks and metrics stay as responsive as the thread design keeps them.
  * Only chosen after the model has loaded and run in an inference thread, so a model that would crash ONNX
  * Runtime has already shown it does not.
+ *
+ * With the synchronous native session (sync-session.ts) a run happens inside the call, and the scheduler forms
+ * each batch at the end of the event-loop turn (formsBatchAtTurnEnd): every request read in that turn joins it.
  */
 export class InlineRunner {
   onIdle: () => void = () => {};
   private busy = false;
   private fetches: string[];
 
-  private constructor(private session: ort.InferenceSession | null, readonly io: ModelIo) {
+  private constructor(private session: ort.InferenceSession | null, private sync: SyncSession | null, readonly io: ModelIo) {
     this.fetches = tensorFetches(io);
   }
 
   static async create(modelPath: string, io: ModelIo): Promise<InlineRunner> {
-    return new InlineRunner(await createServingSession(modelPath, 1), io);
+    const sync = openSyncSession(modelPath);
+    return new InlineRunner(sync ? null : await createServingSession(modelPath, 1), sync, io);
+  }
+
+  get formsBatchAtTurnEnd(): boolean {
+    return this.sync !== null;
   }
 
   get idleCount(): number {
-    return this.busy || !this.session ? 0 : 1;
+    return this.busy || (!this.session && !this.sync) ? 0 : 1;
   }
 
   get threadCount(): number {
     return 1;
   }
 
-  async run(feeds: HostTensor[]): Promise<RunOutput> {
+  run(feeds: HostTensor[]): Promise<RunOutput> {
+    const sync = this.sync;
+    if (sync) {
+      try {
+        return Promise.resolve(runBatchSync(sync, feeds, this.fetches));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.runDeferred(feeds);
+  }
+
+  private async runDeferred(feeds: HostTensor[]): Promise<RunOutput> {
     const session = this.session;
     if (!session) throw new Error('The model is not loaded.');
     this.busy = true;
@@ -49,6 +70,9 @@ export class InlineRunner {
   async close(): Promise<void> {
     const session = this.session;
     this.session = null;
+    const sync = this.sync;
+    this.sync = null;
+    sync?.release();
     await session?.release().catch(() => {});
   }
 }

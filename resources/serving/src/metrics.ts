@@ -11,8 +11,12 @@ abstract class Metric {
   abstract render(lines: string[]): void;
 
   protected key(labels: Labels | undefined): string {
-    if (!this.labelNames.length) return '';
-    return this.labelNames.map((n) => labels?.[n] ?? '').join('\u0000');
+    const names = this.labelNames;
+    if (!names.length || !labels) return names.length ? '\u0000'.repeat(names.length - 1) : '';
+    // Per request on the hot path: no intermediate array.
+    let key = labels[names[0]] ?? '';
+    for (let i = 1; i < names.length; i++) key += `\u0000${labels[names[i]] ?? ''}`;
+    return key;
   }
 
   protected labelText(key: string, extra = ''): string {

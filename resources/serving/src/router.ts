@@ -17,6 +17,8 @@ export type Match<H> =
   | { kind: 'method'; template: string; allow: string[] }
   | { kind: 'none' };
 
+const RECENT_MAX = 256;
+
 export class Router<H> {
   private readonly routes: Array<Route<H>> = [];
 
@@ -31,10 +33,29 @@ export class Router<H> {
       return piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     }).join('');
     this.routes.push({ method, template, pattern: new RegExp(`^${source}$`), keys, handler });
+    this.recent.clear();
     return this;
   }
 
+  /**
+   * Recent answers by method and path: a busy server sees the same few paths over and over, and trying every
+   * route's pattern per request showed in profiles. Bounded (cleared when full), as paths come from clients.
+   * The cached params objects are shared: handlers read them, never write them.
+   */
+  private readonly recent = new Map<string, Match<H>>();
+
   match(method: string, path: string): Match<H> {
+    const key = `${method} ${path}`;
+    let found = this.recent.get(key);
+    if (found === undefined) {
+      found = this.search(method, path);
+      if (this.recent.size >= RECENT_MAX) this.recent.clear();
+      this.recent.set(key, found);
+    }
+    return found;
+  }
+
+  private search(method: string, path: string): Match<H> {
     const allow = new Set<string>();
     let template = '';
     for (const route of this.routes) {

@@ -45,6 +45,7 @@ interface Job {
 export class Scheduler {
   private readonly queue: Job[] = [];
   private delayTimer: NodeJS.Timeout | null = null;
+  private turnEndScheduled = false;
   private running = 0;
 
   constructor(
@@ -102,6 +103,22 @@ export class Scheduler {
   }
 
   private pump(): void {
+    if (this.pool.formsBatchAtTurnEnd) {
+      // The run happens inside the call: wait for the end of this event-loop turn, so that every request read in
+      // it joins the batch (and is not left for one more run just after).
+      if (!this.turnEndScheduled && this.queue.length) {
+        this.turnEndScheduled = true;
+        setImmediate(() => {
+          this.turnEndScheduled = false;
+          this.pumpNow();
+        });
+      }
+      return;
+    }
+    this.pumpNow();
+  }
+
+  private pumpNow(): void {
     while (this.queue.length && this.pool.idleCount > 0) {
       const batch = this.takeBatch();
       if (!batch) return;
@@ -126,7 +143,7 @@ export class Scheduler {
       const waited = performance.now() - head.enqueuedAt;
       if (waited < delay) {
         if (!this.delayTimer) {
-          this.delayTimer = setTimeout(() => { this.delayTimer = null; this.pump(); }, Math.max(1, Math.ceil(delay - waited)));
+          this.delayTimer = setTimeout(() => { this.delayTimer = null; this.pumpNow(); }, Math.max(1, Math.ceil(delay - waited)));
         }
         return null;
       }

@@ -28,6 +28,8 @@ export interface InferenceRunner {
   run(feeds: HostTensor[]): Promise<RunOutput>;
   readonly idleCount: number;
   readonly threadCount: number;
+  /** The run happens inside run() (nothing to wait for): the scheduler takes batches at the end of an event-loop turn. */
+  readonly formsBatchAtTurnEnd?: boolean;
   onIdle: () => void;
   close(): Promise<void>;
 }
