@@ -4,8 +4,9 @@
 // runtime (dist/serving/modeldock-serve.js) with batching on and off, and the lesson's Flask app under gunicorn -w 2.
 // Load: wrk on 127.0.0.1 at concurrency 1, 16 and 64, median of 3 x 5 s runs (--quick: 1 x 2 s). Tables go to
 // stdout, progress to stderr, everything to test-output/serving-bench.json. The CNN target is judged on ratios of
-// adjacent pairs (an in-process run, then a server run; 5 pairs per concurrency, --quick 3; median), see
-// serving/paired.ts.
+// adjacent pairs (an in-process run, then a server run; 5 pairs per concurrency, --quick 3; median), and the iris
+// echo-server target the same way (an echo run, then a ModelDock run), see serving/paired.ts. The batching target
+// is judged twice: iris on the server thread (where the runtime puts it) and in inference threads.
 // Options: --profile (or --profile-only) adds a CPU profile of the runtime's main thread under load; --only iris|cnn
 // runs one model's rows; --runtime FILE benchmarks another build of the runtime (an A/B of a change).
 // Every server is stopped by pid in finally blocks and on SIGINT; every loop is bounded by count and time.
@@ -19,7 +20,7 @@ import { setQuietBudget } from './serving/cpu-share';
 import { CNN_DIMS, CNN_INPUT, benchCacheDir, ensureCnnModel } from './serving/cnn-model';
 import { request, rssMB, soak } from './serving/http-client';
 import { measureInProcess } from './serving/in-process';
-import { pairedRatios } from './serving/paired';
+import { pairedRatios, pairedServerRatios } from './serving/paired';
 import {
   cnnImagePayload, cnnTensor, cnnV2BinaryPayload, cnnV2JsonPayload, IRIS_INPUT, IRIS_ROW, irisPredictPayload, irisV2JsonPayload,
 } from './serving/payloads';
@@ -93,6 +94,7 @@ function imageAnswerOk(body: Buffer): boolean {
 
 async function measureColumn(
   results: BenchResults, server: RunningServer, model: CellResult['model'], column: string, payloads: Checked[], workDir: string,
+  concurrencies: readonly number[] = CONCURRENCIES,
 ): Promise<void> {
   const { repeats, seconds, warmupSeconds } = results.settings;
   for (const [index, { payload, check }] of payloads.entries()) {
@@ -105,11 +107,11 @@ async function measureColumn(
     }
     if (reason) {
       progress(`  ${column} · ${payload.label}: payload rejected, skipped (${reason})`);
-      for (const c of CONCURRENCIES) results.cells.push({ model, column, payload: payload.label, concurrency: c, cell: null, skipped: reason.slice(0, 120) });
+      for (const c of concurrencies) results.cells.push({ model, column, payload: payload.label, concurrency: c, cell: null, skipped: reason.slice(0, 120) });
       continue;
     }
     const script = writeWrkScript(workDir, payload, `${model}-${column}-${index}`.replace(/\W+/g, '-'));
-    for (const c of CONCURRENCIES) {
+    for (const c of concurrencies) {
       const cell = await measureCell(`${server.baseUrl}${payload.path}`, script, c, repeats, seconds, warmupSeconds);
       results.cells.push({ model, column, payload: payload.label, concurrency: c, cell });
       progress(`  ${column} · ${payload.label} · c=${c}: ${Math.round(cell.rps)} req/s, p50 ${cell.p50Ms.toFixed(2)} ms, p99 ${cell.p99Ms.toFixed(2)} ms${cell.errors ? `, ${cell.errors} errors` : ''}, other load ${Math.round(cell.foreignCpu * 100)}%`);
@@ -239,6 +241,20 @@ async function run(results: BenchResults, workDir: string, options: Options): Pr
         if (column === COLUMNS.batched) await measureRss(results, server);
         await measureColumn(results, server, 'iris', column, irisPayloads, workDir);
         results.notes.push(`${column}, iris: RSS ${rssMB(server.pid).toFixed(1)} MB after all its wrk runs`);
+        if (column === COLUMNS.batched) {
+          progress('iris /predict vs the echo server, in pairs (each ModelDock run next to an echo run)');
+          const { seconds, warmupSeconds } = results.settings;
+          await withServer(startEchoServer, async (echo) => {
+            results.paired = {
+              ...results.paired,
+              iris: await pairedServerRatios({
+                serverUrl: `${server.baseUrl}${irisPredict.path}`, referenceUrl: `${echo.baseUrl}${irisPredict.path}`, referenceName: 'echo',
+                payload: irisPredict, script: writeWrkScript(workDir, irisPredict, 'paired-iris'),
+                concurrencies: CONCURRENCIES, pairs: results.settings.quick ? 3 : 5, seconds, warmupSeconds, progress,
+              }),
+            };
+          });
+        }
       });
     }
     if (wants('cnn')) {
@@ -250,6 +266,7 @@ async function run(results: BenchResults, workDir: string, options: Options): Pr
           progress('CNN V2 binary vs the in-process limit, in pairs (each server run next to an in-process run)');
           const { seconds, warmupSeconds } = results.settings;
           results.paired = {
+            ...results.paired,
             cnn: await pairedRatios({
               url: `${server.baseUrl}${cnnBinary.path}`, payload: cnnBinary, script: writeWrkScript(workDir, cnnBinary, 'paired-cnn'),
               // In-process loops as long as the server runs: a short loop is the noisier half of a pair.
@@ -262,6 +279,15 @@ async function run(results: BenchResults, workDir: string, options: Options): Pr
     }
   }
 
+  if (wants('iris')) {
+    // The batching target again with inference in threads, where each run also pays a hand-off (c=16 only).
+    for (const [column, env] of [[COLUMNS.threadsBatched, {}], [COLUMNS.threadsUnbatched, { MODELDOCK_MAX_BATCH_SIZE: '1' }]] as const) {
+      progress(`${column}: iris`);
+      await withServer(() => startRuntime({ name: `iris-${column}`, config: irisConfig(irisPath), env: { ...env, MODELDOCK_INFERENCE: 'threads' }, workDir, script: runtimeScript }), (server) => (
+        measureColumn(results, server, 'iris', column, [irisPayloads[0]], workDir, [16])
+      ));
+    }
+  }
   if (options.profile) await runProfile(results, workDir, irisPath, cnn.modelPath, runtimeScript);
 }
 

@@ -54,3 +54,36 @@ export async function pairedRatios(options: {
   }
   return out;
 }
+
+/**
+ * The same pairing for two servers: a run against `reference` (the echo server) and a run against `server` right
+ * after it, `pairs` times per concurrency; the target is judged on the median ratio server/reference.
+ */
+export async function pairedServerRatios(options: {
+  serverUrl: string; referenceUrl: string; referenceName: string; payload: Payload; script: string;
+  concurrencies: number[]; pairs: number; seconds: number; warmupSeconds: number; progress: (line: string) => void;
+}): Promise<PairedRatio[]> {
+  const out: PairedRatio[] = [];
+  const measure = async (url: string, c: number) => {
+    if (options.warmupSeconds > 0) await runWrk(url, options.script, c, options.warmupSeconds);
+    const run = await runWrk(url, options.script, c, options.seconds);
+    return run.errors === 0 ? run.rps : 0;
+  };
+  for (const c of options.concurrencies) {
+    const pairs: Pair[] = [];
+    for (let i = 0; i < options.pairs; i++) {
+      const limit = await measure(options.referenceUrl, c);
+      const server = await measure(options.serverUrl, c);
+      const ratio = limit > 0 ? server / limit : 0;
+      pairs.push({ server, limit, limitConfig: options.referenceName, ratio });
+      options.progress(`  pair ${i + 1}/${options.pairs}, c=${c}: server ${Math.round(server)}/s, ${options.referenceName} ${Math.round(limit)}/s -> ${ratio.toFixed(2)}x`);
+    }
+    out.push({
+      concurrency: c, payload: options.payload.label, pairs,
+      medianRatio: median(pairs.map((p) => p.ratio)),
+      serverMedian: median(pairs.map((p) => p.server)),
+      limitMedian: median(pairs.map((p) => p.limit)),
+    });
+  }
+  return out;
+}

@@ -9,6 +9,8 @@ export const COLUMNS = {
   echo: 'echo server (node:http)',
   batched: 'ModelDock, batching on',
   unbatched: 'ModelDock, batching off',
+  threadsBatched: 'ModelDock, inference threads, batching on',
+  threadsUnbatched: 'ModelDock, inference threads, batching off',
   flask: 'Flask + gunicorn -w 2',
 } as const;
 
@@ -51,8 +53,11 @@ export interface BenchResults {
   cells: CellResult[];
   rss: RssResult | null;
   targets: TargetRow[];
-  /** Server/limit ratios measured in adjacent pairs (paired.ts): what the CNN target is judged on. */
-  paired?: { cnn: PairedRatio[] };
+  /**
+   * Ratios measured in adjacent pairs (paired.ts): what the CNN target (server vs in-process) and the iris echo
+   * target (ModelDock vs the echo server) are judged on.
+   */
+  paired?: { cnn?: PairedRatio[]; iris?: PairedRatio[] };
   notes: string[];
   profile?: unknown;
   durationSeconds?: number;
@@ -74,6 +79,11 @@ function ratioRow(target: string, c: number | null, top: WrkCell | number | null
   return { target, concurrency: c, measured: `${fmtRate(a)} vs ${fmtRate(b)}`, ratio, needed, verdict: ratio >= needed ? 'PASS' : 'MISS', note: what, otherLoad };
 }
 
+function pairedRow(target: string, c: number, paired: PairedRatio, needed: number, note: string): TargetRow {
+  const r = paired.medianRatio;
+  return { target, concurrency: c, ratio: r, needed, verdict: r >= needed ? 'PASS' : 'MISS', measured: `${fmtRate(paired.serverMedian)} vs ${fmtRate(paired.limitMedian)}`, note };
+}
+
 export function checkTargets(results: BenchResults, irisPayload: string, cnnPayloads: string[]): TargetRow[] {
   const rows: TargetRow[] = [];
   const cs = results.settings.concurrencies;
@@ -85,12 +95,17 @@ export function checkTargets(results: BenchResults, irisPayload: string, cnnPayl
     rows.push(ratioRow('iris >= 10x Flask', c, find(results, 'iris', COLUMNS.batched, irisPayload, c), flask, 10, `ModelDock (batching on) vs Flask, /predict${ceiling}`));
   }
   for (const c of cs) {
+    const paired = results.paired?.iris?.find((p) => p.concurrency === c);
+    if (paired && paired.pairs.every((p) => p.server > 0 && p.limit > 0)) {
+      rows.push(pairedRow('iris >= 0.6x echo server', c, paired, 0.6, `ModelDock (batching on) vs bare node:http, /predict; median of ${paired.pairs.length} adjacent pairs (${paired.pairs.map((p) => `${p.ratio.toFixed(2)}x`).join(', ')})`));
+      continue;
+    }
     rows.push(ratioRow('iris >= 0.6x echo server', c, find(results, 'iris', COLUMNS.batched, irisPayload, c), find(results, 'iris', COLUMNS.echo, irisPayload, c), 0.6, 'ModelDock (batching on) vs bare node:http, /predict'));
   }
   for (const c of cs) {
     const candidates = cnnPayloads.map((p) => ({ p, cell: find(results, 'cnn', COLUMNS.batched, p, c) })).filter((x) => x.cell);
     const best = candidates.sort((x, y) => y.cell!.rps - x.cell!.rps)[0];
-    const paired = results.paired?.cnn.find((p) => p.concurrency === c);
+    const paired = results.paired?.cnn?.find((p) => p.concurrency === c);
     if (paired && paired.pairs.every((p) => p.server > 0)) {
       const r = paired.medianRatio;
       rows.push({
@@ -105,7 +120,11 @@ export function checkTargets(results: BenchResults, irisPayload: string, cnnPayl
     rows.push(ratioRow('CNN binary/image >= 0.85x in-process', c, best?.cell ?? null, limit?.itemsPerSecond ?? null, 0.85,
       best ? `best: ${best.p}; in-process limit: ${limit?.config ?? '?'}` : 'no CNN figure', limitLoad));
   }
-  rows.push(ratioRow('batching >= 1.5x unbatched', 16, find(results, 'iris', COLUMNS.batched, irisPayload, 16), find(results, 'iris', COLUMNS.unbatched, irisPayload, 16), 1.5, 'iris /predict at concurrency 16'));
+  // Judged where the runtime places iris (the server thread, where an unbatched run costs ~7 µs beside ~20 µs of
+  // HTTP per request, so batching can save little), and in inference threads, where most models run and each run
+  // also pays a thread hand-off that batching shares out.
+  rows.push(ratioRow('batching >= 1.5x unbatched', 16, find(results, 'iris', COLUMNS.batched, irisPayload, 16), find(results, 'iris', COLUMNS.unbatched, irisPayload, 16), 1.5, 'iris /predict, on the server thread (where the runtime places iris)'));
+  rows.push(ratioRow('batching >= 1.5x unbatched', 16, find(results, 'iris', COLUMNS.threadsBatched, irisPayload, 16), find(results, 'iris', COLUMNS.threadsUnbatched, irisPayload, 16), 1.5, 'iris /predict, in inference threads (MODELDOCK_INFERENCE=threads: where a model of 0.25 ms or more per batch runs)'));
   const rss = results.rss;
   if (rss) {
     const ok = rss.ratio <= 1.1;

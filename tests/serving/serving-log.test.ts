@@ -48,3 +48,26 @@ test('request lines follow the log level, and the reused timestamp stays current
   assert.ok(times[2] > times[0], 'a later millisecond gets a new timestamp');
   assert.ok(Math.abs(times[2] - Date.now()) < 1000);
 });
+
+test('request lines from several event-loop turns go out in one write after a short wait; other lines by the end of their turn, in order', async () => {
+  const writes: string[] = [];
+  // A longer wait than the runtime's 2 ms, so that a slow test machine cannot flush between the turns below.
+  const log = new Logger('info', (chunk, done) => { writes.push(chunk); done?.(); }, 100);
+  const turn = () => new Promise((r) => setImmediate(r));
+  log.request('GET', '/a', 200, 1, '/', '1');
+  await turn();
+  log.request('GET', '/b', 200, 1, '/', '2');
+  await turn();
+  assert.equal(writes.length, 0, 'request lines wait for company');
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(writes.length, 1, 'written together once the short wait is over');
+  assert.deepEqual(writes[0].trim().split('\n').map((l) => (JSON.parse(l) as { path: string }).path), ['/a', '/b']);
+
+  log.request('GET', '/c', 200, 1, '/', '3');
+  log.warn('slow-thing', { ms: 5 });
+  await turn();
+  assert.equal(writes.length, 2, 'a warning does not wait, and takes the pending request line with it');
+  assert.deepEqual(writes[1].trim().split('\n').map((l) => (JSON.parse(l) as { event: string }).event), ['request', 'slow-thing']);
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(writes.length, 2, 'nothing is written twice');
+});

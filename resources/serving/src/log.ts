@@ -8,9 +8,13 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 
 export type LogFields = Record<string, unknown>;
 
+/** How long request lines may wait to be written together (nginx's access_log flush= does the same). */
+export const REQUEST_LINE_FLUSH_MS = 2;
+
 export class Logger {
   private pending = '';
   private scheduled = false;
+  private timer: NodeJS.Timeout | null = null;
   /** The last ISO timestamp and the millisecond it is for: under load many lines share one millisecond. */
   private stampMs = -1;
   private stampText = '';
@@ -18,12 +22,22 @@ export class Logger {
   private readonly quoted = new Map<string, string>();
 
   /**
-   * Lines are gathered and written once per event-loop turn: under load one write carries many request lines,
-   * which costs far less than a write per request. flush() writes what is pending (before exit).
+   * Lines are gathered: every line is written by the end of its event-loop turn, except request lines, which may
+   * wait up to REQUEST_LINE_FLUSH_MS for company. One request at a time (a single client) would otherwise cost a
+   * write to the log pipe, and a wake-up of whoever reads it, per request. flush() writes what is pending (before
+   * exit).
    */
-  constructor(private level: LogLevel = 'info', private readonly write: (text: string, done?: () => void) => void = (text, done) => { process.stdout.write(text, done); }) {}
+  constructor(
+    private level: LogLevel = 'info',
+    private readonly write: (text: string, done?: () => void) => void = (text, done) => { process.stdout.write(text, done); },
+    private readonly requestFlushMs = REQUEST_LINE_FLUSH_MS,
+  ) {}
 
   flush(done?: () => void): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     const text = this.pending;
     this.pending = '';
     if (text) this.write(text, done);
@@ -71,7 +85,16 @@ export class Logger {
       this.info('request', { method, path, status, ms, route, id });
       return;
     }
-    this.append(`{"time":"${this.now()}","level":"info","event":"request","method":${this.quote(method)},"path":${JSON.stringify(path)},"status":${status},"ms":${ms},"route":${this.quote(route)},"id":${JSON.stringify(id)}}`);
+    this.pending += `{"time":"${this.now()}","level":"info","event":"request","method":${this.quote(method)},"path":${JSON.stringify(path)},"status":${status},"ms":${ms},"route":${this.quote(route)},"id":${JSON.stringify(id)}}\n`;
+    if (this.pending.length > 1 << 16) this.flush();
+    else if (!this.timer && !this.scheduled) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.flush();
+      }, this.requestFlushMs);
+      // Exit paths flush explicitly; a pending timer must not keep the process alive.
+      this.timer.unref();
+    }
   }
 
   private quote(text: string): string {

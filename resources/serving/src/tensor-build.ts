@@ -51,6 +51,9 @@ export function jsonToTensor(value: unknown, input: IoMeta, options: BuildOption
     layout = probed;
   }
   const data = allocateValues(type, count);
+  if (layout.length === 2 && (type === 'float32' || type === 'float64') && fillNumberRows(value, layout[0], layout[1], data as Float32Array | Float64Array)) {
+    return { name: input.name, elementType: type, dims: wrapped || options.declaredDims ? dims : probed, data };
+  }
   const state = { index: 0 };
   const fill = (node: unknown, depth: number, where: number[]): void => {
     if (depth === layout.length) {
@@ -69,6 +72,25 @@ export function jsonToTensor(value: unknown, input: IoMeta, options: BuildOption
   };
   fill(value, 0, []);
   return { name: input.name, elementType: type, dims: wrapped || options.declaredDims ? dims : probed, data };
+}
+
+/**
+ * The common case (rows of plain numbers for a float input) without the general walk's bookkeeping. Returns false
+ * at the first thing it does not expect; the general walk then starts over and names the problem.
+ */
+function fillNumberRows(value: unknown, rows: number, width: number, out: Float32Array | Float64Array): boolean {
+  if (!Array.isArray(value) || value.length !== rows) return false;
+  let at = 0;
+  for (let r = 0; r < rows; r++) {
+    const row: unknown = value[r];
+    if (!Array.isArray(row) || row.length !== width) return false;
+    for (let k = 0; k < width; k++) {
+      const v: unknown = row[k];
+      if (typeof v !== 'number') return false;
+      out[at++] = v;
+    }
+  }
+  return true;
 }
 
 export function tensorType(input: IoMeta): ElementType {
@@ -92,16 +114,17 @@ export function probeDims(value: unknown): number[] {
 
 /** Rank and fixed dimensions against the model's declaration. */
 export function checkShape(input: IoMeta, dims: readonly number[], what = `Input "${input.name}"`): void {
-  if (!dims.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw badRequest(`${what}: shape ${formatDims(dims as number[])} must be whole numbers of 0 or more.`);
+  for (const d of dims) {
+    if (!Number.isSafeInteger(d) || d < 0) throw badRequest(`${what}: shape ${formatDims(dims as number[])} must be whole numbers of 0 or more.`);
   }
   const fail = (why: string) => badRequest(`${what} expects ${describeIo(input)}; got shape ${formatDims(dims as number[])} (${why}).`);
   if (dims.length !== input.dims.length) {
     throw fail(`${dims.length} dimension${dims.length === 1 ? '' : 's'}; the model takes ${input.dims.length}`);
   }
-  input.dims.forEach((want, axis) => {
+  for (let axis = 0; axis < input.dims.length; axis++) {
+    const want = input.dims[axis];
     if (typeof want === 'number' && want >= 0 && dims[axis] !== want) throw fail(`dimension ${axis} must be ${want}`);
-  });
+  }
 }
 
 function ragged(what: string, where: number[], why: string): HttpError {
