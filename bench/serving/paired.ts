@@ -45,12 +45,7 @@ export async function pairedRatios(options: {
       pairs.push({ server, limit: best.rate, limitConfig: best.name, ratio: server / best.rate });
       options.progress(`  pair ${i + 1}/${options.pairs}, c=${c}: server ${Math.round(server)}/s, in-process ${Math.round(best.rate)}/s (${best.name}) -> ${(server / best.rate).toFixed(2)}x`);
     }
-    out.push({
-      concurrency: c, payload: options.payload.label, pairs,
-      medianRatio: median(pairs.map((p) => p.ratio)),
-      serverMedian: median(pairs.map((p) => p.server)),
-      limitMedian: median(pairs.map((p) => p.limit)),
-    });
+    out.push(summarise(c, options.payload.label, pairs));
   }
   return out;
 }
@@ -78,12 +73,16 @@ export async function pairedServerRatios(options: {
       pairs.push({ server, limit, limitConfig: options.referenceName, ratio });
       options.progress(`  pair ${i + 1}/${options.pairs}, c=${c}: server ${Math.round(server)}/s, ${options.referenceName} ${Math.round(limit)}/s -> ${ratio.toFixed(2)}x`);
     }
-    out.push({
-      concurrency: c, payload: options.payload.label, pairs,
-      medianRatio: median(pairs.map((p) => p.ratio)),
-      serverMedian: median(pairs.map((p) => p.server)),
-      limitMedian: median(pairs.map((p) => p.limit)),
-    });
+    out.push(summarise(c, options.payload.label, pairs));
   }
   return out;
+}
+
+function summarise(concurrency: number, payload: string, pairs: Pair[]): PairedRatio {
+  return {
+    concurrency, payload, pairs,
+    medianRatio: median(pairs.map((p) => p.ratio)),
+    serverMedian: median(pairs.map((p) => p.server)),
+    limitMedian: median(pairs.map((p) => p.limit)),
+  };
 }
