@@ -85,16 +85,7 @@ export class Logger {
       this.info('request', { method, path, status, ms, route, id });
       return;
     }
-    this.pending += `{"time":"${this.now()}","level":"info","event":"request","method":${this.quote(method)},"path":${JSON.stringify(path)},"status":${status},"ms":${ms},"route":${this.quote(route)},"id":${JSON.stringify(id)}}\n`;
-    if (this.pending.length > 1 << 16) this.flush();
-    else if (!this.timer && !this.scheduled) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        this.flush();
-      }, this.requestFlushMs);
-      // Exit paths flush explicitly; a pending timer must not keep the process alive.
-      this.timer.unref();
-    }
+    this.append(`{"time":"${this.now()}","level":"info","event":"request","method":${this.quote(method)},"path":${JSON.stringify(path)},"status":${status},"ms":${ms},"route":${this.quote(route)},"id":${JSON.stringify(id)}}`, true);
   }
 
   private quote(text: string): string {
@@ -106,10 +97,20 @@ export class Logger {
     return json;
   }
 
-  private append(line: string): void {
+  /** `mayWait`: a request line, which may wait up to requestFlushMs; any other line goes out by the end of the turn. */
+  private append(line: string, mayWait = false): void {
     this.pending += `${line}\n`;
-    if (this.pending.length > 1 << 20) this.flush();
-    if (!this.scheduled) {
+    if (this.pending.length > 1 << 20) {
+      this.flush();
+    } else if (mayWait) {
+      if (this.timer || this.scheduled) return;
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.flush();
+      }, this.requestFlushMs);
+      // Exit paths flush explicitly; a pending timer must not keep the process alive.
+      this.timer.unref();
+    } else if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => {
         this.scheduled = false;

@@ -275,15 +275,12 @@ export class ModelServer {
     const bytes = Number.isFinite(declared) && declared > 0 ? Math.min(declared, this.bodyLimit) : UNKNOWN_BODY_BYTES;
     // Held until the answer is decided, not until it is sent: a client slow to read its answer holds no budget.
     // Taken at once when it fits: no extra promise per request on the hot path.
-    const release = this.admission.tryTake(bytes);
-    if (release) {
+    const read = (release: () => void) => {
       ctx.onDone(release);
       return readBody(ctx.req, this.bodyLimit, alignAt);
-    }
-    return this.admission.acquire(bytes, ctx.deadline).then((later) => {
-      ctx.onDone(later);
-      return readBody(ctx.req, this.bodyLimit, alignAt);
-    });
+    };
+    const now = this.admission.tryTake(bytes);
+    return now ? read(now) : this.admission.acquire(bytes, ctx.deadline).then(read);
   }
 
   /** Queue, batch, run; counts predicted classes and remembers the prediction for feedback. */

@@ -51,9 +51,6 @@ export function jsonToTensor(value: unknown, input: IoMeta, options: BuildOption
     layout = probed;
   }
   const data = allocateValues(type, count);
-  if (layout.length === 2 && (type === 'float32' || type === 'float64') && fillNumberRows(value, layout[0], layout[1], data as Float32Array | Float64Array)) {
-    return { name: input.name, elementType: type, dims: wrapped || options.declaredDims ? dims : probed, data };
-  }
   const state = { index: 0 };
   const fill = (node: unknown, depth: number, where: number[]): void => {
     if (depth === layout.length) {
@@ -70,7 +67,8 @@ export function jsonToTensor(value: unknown, input: IoMeta, options: BuildOption
       where.pop();
     }
   };
-  fill(value, 0, []);
+  const numberRows = layout.length === 2 && (type === 'float32' || type === 'float64');
+  if (!numberRows || !fillNumberRows(value, layout[0], layout[1], data as Float32Array | Float64Array)) fill(value, 0, []);
   return { name: input.name, elementType: type, dims: wrapped || options.declaredDims ? dims : probed, data };
 }
 
