@@ -32,11 +32,15 @@ const builds = [
   { ...nodeCommon, entryPoints: { preload: 'main/electron/preload.ts' }, outdir: dist, external: ['electron'] },
   { ...nodeCommon, entryPoints: { modeldock: 'main/cli/modeldock.ts' }, outdir: dist },
   { ...nodeCommon, entryPoints: { 'inference-worker': 'main/inference/worker-main.ts' }, outdir: dist },
-  // The serving runtime that goes into every image: the server and its inference threads, side by side in
-  // dist/serving/ (the server finds the thread script as a sibling). Only onnxruntime-node stays outside.
+  // The serving runtime that goes into every image: the server, its inference threads and its image threads, side
+  // by side in dist/serving/ (the server finds the thread scripts as siblings). Only onnxruntime-node stays outside.
   {
     ...nodeCommon,
-    entryPoints: { 'modeldock-serve': 'resources/serving/src/main.ts', 'inference-thread': 'resources/serving/src/inference-thread.ts' },
+    entryPoints: {
+      'modeldock-serve': 'resources/serving/src/main.ts',
+      'inference-thread': 'resources/serving/src/inference-thread.ts',
+      'image-thread': 'resources/serving/src/image-thread.ts',
+    },
     outdir: path.join(dist, 'serving'),
   },
   {

@@ -67,7 +67,7 @@ describe('the deploy bundle', () => {
     assert.equal(result.format, 'folder');
     const files = listFiles(bundleDir);
     for (const expected of [
-      'Dockerfile', '.dockerignore', 'model/iris.onnx', 'config/runtime.json', 'runtime/modeldock-serve.js', 'runtime/inference-thread.js',
+      'Dockerfile', '.dockerignore', 'model/iris.onnx', 'config/runtime.json', 'runtime/modeldock-serve.js', 'runtime/inference-thread.js', 'runtime/image-thread.js',
       'onnxruntime/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1', 'modeldock.yaml', 'k8s/plain/iris.yaml',
       'k8s/kustomize/base/kustomization.yaml', 'k8s/kustomize/overlays/dev/kustomization.yaml', 'k8s/kustomize/overlays/prod/kustomization.yaml',
       'k8s/ROLLOUT.md', 'docker-compose.yml', 'README.md', 'openapi.json', 'monitoring/grafana-dashboard.json', 'monitoring/prometheus.yml',

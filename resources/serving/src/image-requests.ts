@@ -1,6 +1,7 @@
 import type { HostTensor } from '../../../main/inference/host-tensor';
-import { decodeImage, imageToTensor, isImageBytes } from '../../../main/inference/image-input';
-import { HttpError, asHttpError, badRequest } from './http-error';
+import { isImageBytes } from '../../../main/inference/image-input';
+import { HttpError, badRequest } from './http-error';
+import type { ImageDecoder } from './image-threads';
 import { isObject, names } from './json-requests';
 import type { ModelInfo } from './model-info';
 import type { FormPart } from './multipart';
@@ -11,27 +12,48 @@ import { checkFeedSet, jsonToTensor } from './tensor-build';
  * Encoded images as inputs: a raw image/png or image/jpeg body, or multipart/form-data where each file part is an
  * image for the image input it is named after (or for the model's only image input). Several images for one input
  * become a batch. Text parts named after other inputs carry JSON for them (one row per image). Images are decoded
- * and preprocessed as the config's inputs.<name> says (resize, channel order, layout, scale, mean, std).
+ * and preprocessed as the config's inputs.<name> says (resize, channel order, layout, scale, mean, std), on the
+ * image threads (image-threads.ts); everything that needs no decoding is checked here first.
  */
-export function feedsFromRawImage(body: Buffer, model: ModelInfo): HostTensor[] {
+export async function feedsFromRawImage(body: Buffer, model: ModelInfo, decoder: ImageDecoder): Promise<HostTensor[]> {
   const input = onlyImageInput(model);
   if (model.inputs.length > 1) {
     throw badRequest(`This model has other inputs besides the image (${names(model.inputs)}); send multipart/form-data with a part for each.`);
   }
-  return checkFeedSet([imageTensor(body, input, 'The image', model)], model.inputs);
+  return checkFeedSet([await imageTensor(body, input, 'The image', model, decoder)], model.inputs);
 }
 
-export function feedsFromForm(parts: FormPart[], model: ModelInfo, maxElements: number): HostTensor[] {
+export async function feedsFromForm(parts: FormPart[], model: ModelInfo, maxElements: number, decoder: ImageDecoder): Promise<HostTensor[]> {
   const files = parts.filter((p) => p.filename !== null || (p.contentType?.startsWith('image/') ?? false));
   const fields = parts.filter((p) => !files.includes(p));
   if (!files.length && !fields.length) throw badRequest('The form has no parts; attach an image, e.g. curl -F image=@photo.jpg.');
-  const byInput = new Map<string, HostTensor[]>();
-  for (const file of files) {
-    const target = model.imageInputs.has(file.name) ? file.name : onlyImageInput(model, file.name);
+  const targets = files.map((file) => (model.imageInputs.has(file.name) ? file.name : onlyImageInput(model, file.name)));
+  // Text parts first: they are cheap to check, and a mistake in one should not wait for the images to decode.
+  const fieldFeeds = fields.map((field) => {
+    const input = model.inputs.find((i) => i.name === field.name);
+    if (!input) throw badRequest(`The form field "${field.name}" is not an input of this model; its inputs are ${names(model.inputs)}.`);
+    if (targets.includes(field.name)) throw badRequest(`Input "${field.name}" is given both as an image and as text.`);
+    let value: unknown;
+    try {
+      value = JSON.parse(field.data.toString('utf8'));
+    } catch (error) {
+      throw badRequest(`The form field "${field.name}" is not valid JSON: ${(error as Error).message}.`);
+    }
+    if (isObject(value)) throw badRequest(`The form field "${field.name}" must be a list of values (or one value per row), not an object.`);
+    return jsonToTensor(value, input, { maxElements, addBatchAxis: true });
+  });
+  // The images are decoded side by side on the image threads; a bad one is reported in form order.
+  const decoded = await Promise.allSettled(files.map((file, i) => {
     const label = file.filename ? `"${file.filename}"` : `The image in field "${file.name}"`;
-    const list = byInput.get(target) ?? [];
-    list.push(imageTensor(file.data, target, label, model));
-    byInput.set(target, list);
+    return imageTensor(file.data, targets[i], label, model, decoder);
+  }));
+  const byInput = new Map<string, HostTensor[]>();
+  for (let i = 0; i < decoded.length; i++) {
+    const result = decoded[i];
+    if (result.status === 'rejected') throw result.reason;
+    const list = byInput.get(targets[i]) ?? [];
+    list.push(result.value);
+    byInput.set(targets[i], list);
   }
   const feeds: HostTensor[] = [];
   for (const [name, tensors] of byInput) {
@@ -41,19 +63,7 @@ export function feedsFromForm(parts: FormPart[], model: ModelInfo, maxElements: 
     }
     feeds.push(stackRows(tensors));
   }
-  for (const field of fields) {
-    const input = model.inputs.find((i) => i.name === field.name);
-    if (!input) throw badRequest(`The form field "${field.name}" is not an input of this model; its inputs are ${names(model.inputs)}.`);
-    if (byInput.has(field.name)) throw badRequest(`Input "${field.name}" is given both as an image and as text.`);
-    let value: unknown;
-    try {
-      value = JSON.parse(field.data.toString('utf8'));
-    } catch (error) {
-      throw badRequest(`The form field "${field.name}" is not valid JSON: ${(error as Error).message}.`);
-    }
-    if (isObject(value)) throw badRequest(`The form field "${field.name}" must be a list of values (or one value per row), not an object.`);
-    feeds.push(jsonToTensor(value, input, { maxElements, addBatchAxis: true }));
-  }
+  feeds.push(...fieldFeeds);
   return checkFeedSet(feeds, model.inputs);
 }
 
@@ -66,12 +76,8 @@ function onlyImageInput(model: ModelInfo, fieldName?: string): string {
   throw badRequest(`${fieldName ? `The form field "${fieldName}" does not say` : 'A raw image body cannot say'} which image input it is for (${images.map((n) => `"${n}"`).join(', ')}); name each form field after its input.`);
 }
 
-function imageTensor(bytes: Buffer, inputName: string, label: string, model: ModelInfo): HostTensor {
-  if (!isImageBytes(bytes)) throw new HttpError(415, `${label} is not a PNG or JPEG image.`);
+function imageTensor(bytes: Buffer, inputName: string, label: string, model: ModelInfo, decoder: ImageDecoder): Promise<HostTensor> {
+  if (!isImageBytes(bytes)) return Promise.reject(new HttpError(415, `${label} is not a PNG or JPEG image.`));
   const input = model.inputs.find((i) => i.name === inputName)!;
-  try {
-    return imageToTensor(decodeImage(bytes, label), input, model.imageInputs.get(inputName));
-  } catch (error) {
-    throw asHttpError(error) ?? error;
-  }
+  return decoder.decode(bytes, input, model.imageInputs.get(inputName), label);
 }

@@ -10,6 +10,7 @@ import { FeedbackTracker } from './feedback';
 import { Logger, errorText } from './log';
 import { ModelMonitor, MonitorSetupError } from './model-monitor';
 import { describeModel } from './model-info';
+import { ImageThreads, imageThreadCount } from './image-threads';
 import { Scheduler } from './scheduler';
 import { outputKind } from '../../../main/monitoring/output-kind';
 import { RUNTIME_VERSION, ModelServer, type ServerMonitoring } from './server';
@@ -60,6 +61,9 @@ async function main(): Promise<void> {
   // What shutdown closes: the thread pool, or the server-thread session that replaced it (tiny models).
   let runner: InferenceRunner = pool;
   let server: ModelServer | null = null;
+  let images: ImageThreads | null = null;
+  /** The inference runner and the image threads, released before exit. */
+  const release = () => Promise.all([runner.close(), images?.close()]);
   const httpServer = http.createServer({
     requestTimeout: settings.requestTimeoutMs + 1000,
     headersTimeout: Math.min(settings.requestTimeoutMs, 60000),
@@ -103,7 +107,7 @@ async function main(): Promise<void> {
     const startedAt = performance.now();
     log.lifecycle('shutdown', { signal, phase: 'draining', inFlight: server?.active ?? 0, graceSeconds: settings.gracePeriodSeconds });
     if (!server) {
-      void runner.close().finally(() => exit(0));
+      void release().finally(() => exit(0));
       return;
     }
     const s = server;
@@ -128,7 +132,7 @@ async function main(): Promise<void> {
         if (finished) return;
         finished = true;
         httpServer.closeAllConnections();
-        void runner.close().finally(() => exit(exitCode));
+        void release().finally(() => exit(exitCode));
       };
       httpServer.close(finish);
       httpServer.closeIdleConnections();
@@ -159,6 +163,8 @@ async function main(): Promise<void> {
     labels = await inspectOnnx(config.model.path).then((s) => s.labels, () => null);
   }
   const model = describeModel(config, pool.io, labels);
+  // Started now, so they are up by the time the server reports ready.
+  if (model.imageInputs.size > 0) images = new ImageThreads(imageThreadCount(plan.cpus), log);
   const warmStarted = performance.now();
   try {
     const sample = makeSampleInputs(model.inputs, 'sample', 1, { firstDim: 1 });
@@ -185,7 +191,7 @@ async function main(): Promise<void> {
     try {
       monitor = new ModelMonitor(model, config.inputs, monitoring, metrics.registry);
     } catch (error) {
-      await runner.close();
+      await release();
       if (error instanceof MonitorSetupError) fail(error.message);
       throw error;
     }
@@ -208,7 +214,7 @@ async function main(): Promise<void> {
     maxQueue: settings.maxQueue,
   }, metrics, monitor);
 
-  server = new ModelServer(model, scheduler, settings, metrics, log, serverMonitoring);
+  server = new ModelServer(model, scheduler, settings, metrics, log, serverMonitoring, images ?? undefined);
   if (shuttingDown) {
     exit(0);
     return;
@@ -224,6 +230,7 @@ async function main(): Promise<void> {
     // maxBatchSize is the effective size (what the scheduler uses); configured/effective/reason say how it was chosen.
     batching: model.batchable ? { maxBatchSize: batching.effective, maxBatchDelayMs: settings.maxBatchDelayMs, ...batching } : false,
     workers: placement.inline ? 0 : plan.workers,
+    ...(images ? { imageThreads: images.threadCount } : {}),
     intraOpThreads: placement.inline ? 1 : plan.intraOpThreads,
     inference: placement.reason,
     cpus: plan.cpus,

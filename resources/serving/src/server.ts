@@ -9,6 +9,7 @@ import { HOME_CSP, homeHtml, homeText } from './home-page';
 import { formatBytes, parseMediaType, readBody } from './http-body';
 import { HttpError, asHttpError } from './http-error';
 import { feedsFromForm, feedsFromRawImage } from './image-requests';
+import type { ImageDecoder } from './image-threads';
 import { feedsFromPredictBody, parseJsonBody, type RequestFormat } from './json-requests';
 import { errorText, type Logger } from './log';
 import { CONTENT_TYPE as METRICS_TYPE } from './metrics';
@@ -72,6 +73,9 @@ const PROBES = new Set(['/healthz', '/readyz', '/metrics', '/v2/health/live', '/
 /** What a chunked body (no Content-Length) is counted as against the body budget. */
 const UNKNOWN_BODY_BYTES = 64 * 1024;
 
+/** Models without an image input never reach a decoder: their image requests are refused (415) before that. */
+const NO_IMAGE_THREADS: ImageDecoder = { decode: () => Promise.reject(new Error('This server has no image threads.')) };
+
 const JSON_TYPES = new Set(['application/json', 'text/json', 'text/plain', 'application/x-www-form-urlencoded']);
 
 export class ModelServer {
@@ -93,6 +97,8 @@ export class ModelServer {
     private readonly metrics: ServerMetrics,
     private readonly log: Logger,
     private readonly monitoring: ServerMonitoring = { enabled: false, feedback: null, feedbackOff: 'Model monitoring is off.' },
+    /** The image threads; only a model with an image input has them. */
+    private readonly images: ImageDecoder = NO_IMAGE_THREADS,
   ) {
     this.bodyLimit = Math.floor(settings.maxBodyMB * 1024 * 1024);
     this.admission = new BodyAdmission(Math.floor(settings.maxBufferedMB * 1024 * 1024), (n) => metrics.bodyWaiting.set(n));
@@ -258,10 +264,10 @@ export class ModelServer {
     const jsonLike = JSON_TYPES.has(type) || type.endsWith('+json');
     if (!form && !image && !jsonLike && type !== 'application/octet-stream') throw unsupportedType(type, this.model.imageInputs.size > 0);
     const body = await this.readRequestBody(ctx);
-    if (form) return { feeds: feedsFromForm(parseMultipart(body, media?.params.boundary), this.model, body.length), format: 'rows' };
+    if (form) return { feeds: await feedsFromForm(parseMultipart(body, media?.params.boundary), this.model, body.length, this.images), format: 'rows' };
     if (image || type === 'application/octet-stream') {
       if (!image && !isImageBytes(body)) throw unsupportedType(type, this.model.imageInputs.size > 0);
-      return { feeds: feedsFromRawImage(body, this.model), format: 'rows' };
+      return { feeds: await feedsFromRawImage(body, this.model, this.images), format: 'rows' };
     }
     return feedsFromPredictBody(parseJsonBody(body), this.model, body.length, lesson);
   }

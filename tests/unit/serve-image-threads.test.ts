@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { PNG } from 'pngjs';
+import { decodeImage, imageToTensor } from '../../main/inference/image-input';
+import { HttpError } from '../../resources/serving/src/http-error';
+import { ImageThreads, imageThreadCount } from '../../resources/serving/src/image-threads';
+import { Logger } from '../../resources/serving/src/log';
+import { ROOT, ensureBuilt } from '../support/ensure-built';
+
+const INPUT = { name: 'image', isTensor: true, elementType: 'float32' as const, dims: [null, 3, 8, 8] };
+const SETTINGS = { type: 'image', layout: 'NCHW', colorOrder: 'BGR', resize: 'stretch', scale: 1 / 255, mean: [0.1, 0.2, 0.3], std: [0.5, 0.5, 0.5] } as const;
+
+function png(width: number, height: number): Buffer {
+  const image = new PNG({ width, height });
+  for (let i = 0; i < width * height * 4; i++) image.data[i] = i % 4 === 3 ? 255 : (i * 37) % 256;
+  return PNG.sync.write(image);
+}
+
+function logger(lines: string[]): Logger {
+  return new Logger('info', (text) => { lines.push(text); });
+}
+
+test('an image thread decodes and preprocesses exactly as the server thread would, and leaves the caller its bytes', async (t) => {
+  ensureBuilt();
+  const lines: string[] = [];
+  const threads = new ImageThreads(2, logger(lines), path.join(ROOT, 'dist', 'serving', 'image-thread.js'));
+  t.after(() => threads.close());
+  assert.equal(threads.threadCount, 2);
+  const bytes = png(20, 12);
+  const settings = { ...SETTINGS, mean: [...SETTINGS.mean], std: [...SETTINGS.std] };
+  const expected = imageToTensor(decodeImage(bytes, 'x'), INPUT, settings);
+  const [a, b] = await Promise.all([threads.decode(bytes, INPUT, settings, 'a.png'), threads.decode(bytes, INPUT, settings, 'b.png')]);
+  for (const got of [a, b]) {
+    assert.deepEqual(got.dims, [1, 3, 8, 8]);
+    assert.deepEqual([...(got.data as Float32Array)], [...(expected.data as Float32Array)]);
+  }
+  assert.deepEqual(bytes, png(20, 12), 'the body is copied before it travels, not taken away');
+
+  const broken = threads.decode(bytes.subarray(0, 60), INPUT, settings, '"broken.png"');
+  await assert.rejects(broken, (error: unknown) => error instanceof HttpError && error.status === 400 && /"broken.png" cannot be decoded/.test(error.message));
+  assert.deepEqual(lines, []);
+});
+
+test('an image thread that dies fails only its own images, is replaced, and the next image decodes', async (t) => {
+  // A stand-in thread script: answers with a one-value tensor, or ends the thread when the first byte is 0.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-image-thread-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const script = path.join(dir, 'thread.cjs');
+  fs.writeFileSync(script, [
+    "const { parentPort } = require('node:worker_threads');",
+    "parentPort.on('message', (job) => {",
+    '  if (job.bytes[0] === 0) process.exit(7);',
+    "  parentPort.postMessage({ id: job.id, tensor: { name: 'image', elementType: 'float32', dims: [1], data: new Float32Array([job.bytes[0]]) } });",
+    '});',
+  ].join('\n'));
+  const lines: string[] = [];
+  const threads = new ImageThreads(1, logger(lines), script);
+  t.after(() => threads.close());
+
+  const good = await threads.decode(Uint8Array.of(5), INPUT, undefined, 'x');
+  assert.deepEqual([...(good.data as Float32Array)], [5]);
+  await assert.rejects(threads.decode(Uint8Array.of(0), INPUT, undefined, 'x'), /image decoding thread stopped while decoding this image \(exit code 7\)/);
+  assert.equal(threads.threadCount, 1, 'a new thread took its place');
+  const again = await threads.decode(Uint8Array.of(9), INPUT, undefined, 'x');
+  assert.deepEqual([...(again.data as Float32Array)], [9]);
+  assert.match(lines.join(''), /"event":"image-thread-lost".*exit code 7/);
+
+  await threads.close();
+  await assert.rejects(threads.decode(Uint8Array.of(1), INPUT, undefined, 'x'), /not running/);
+});
+
+test('image threads: half the CPUs, at least one, at most four', () => {
+  assert.deepEqual([1, 2, 3, 4, 8, 16, 64].map(imageThreadCount), [1, 1, 1, 2, 4, 4, 4]);
+});
