@@ -19,7 +19,8 @@ export interface DecodedImage {
   rgba: Uint8Array;
 }
 
-const MAX_PIXELS = 100_000_000;
+/** The most pixels any image may have here (the serving runtime sets its own, lower, budget). */
+export const MAX_PIXELS = 100_000_000;
 
 export function isImageBytes(bytes: Uint8Array): boolean {
   return isPng(bytes) || isJpeg(bytes);
@@ -33,14 +34,63 @@ function isJpeg(b: Uint8Array): boolean {
   return b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 }
 
-export function decodeImage(bytes: Uint8Array, fileName: string): DecodedImage {
+/**
+ * Width and height from the header alone (PNG IHDR, the JPEG frame header), or null when the header does not say.
+ * Decoders allocate by these numbers, so a small file can declare a picture of gigabytes (a decompression bomb):
+ * this is what lets decodeImage refuse one before any pixel is allocated.
+ */
+export function imageDimensions(b: Uint8Array): { width: number; height: number } | null {
+  if (isPng(b)) {
+    // Signature (8), then the IHDR chunk: length (4), "IHDR" (4), width (4), height (4), big-endian.
+    if (b.length < 24 || b[12] !== 0x49 || b[13] !== 0x48 || b[14] !== 0x44 || b[15] !== 0x52) return null;
+    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    return { width: view.getUint32(16), height: view.getUint32(20) };
+  }
+  if (!isJpeg(b)) return null;
+  let at = 2;
+  while (at + 3 < b.length) {
+    if (b[at] !== 0xff) return null;
+    const marker = b[at + 1];
+    if (marker === 0xff) { at++; continue; } // fill byte
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) { at += 2; continue; } // no length
+    if (marker === 0xd9 || marker === 0xda) return null; // end of image, or scan data before any frame header
+    const length = (b[at + 2] << 8) | b[at + 3];
+    // SOF0..SOF15 carry the frame size; C4 (Huffman tables), C8 (reserved) and CC (arithmetic coding) do not.
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      if (at + 9 > b.length) return null;
+      return { height: (b[at + 5] << 8) | b[at + 6], width: (b[at + 7] << 8) | b[at + 8] };
+    }
+    at += 2 + length;
+  }
+  return null;
+}
+
+function tooLarge(width: number, height: number, maxPixels: number): ModelDockError {
+  return new ModelDockError({
+    code: 'image-too-large',
+    title: 'The image is too large',
+    message: `${width}x${height} is ${formatMegapixels(width * height)} megapixels, beyond the ${formatMegapixels(maxPixels)} allowed here.`,
+    fix: 'Send a smaller image (scale it down before sending), or raise the limit where it is set.',
+  });
+}
+
+function formatMegapixels(pixels: number): string {
+  const mp = pixels / 1e6;
+  if (mp >= 10) return String(Math.round(mp));
+  return mp >= 1 ? String(Math.round(mp * 10) / 10) : String(Number(mp.toPrecision(2)));
+}
+
+/** `maxPixels`: images declaring more are refused from their header, before decoding (see imageDimensions). */
+export function decodeImage(bytes: Uint8Array, fileName: string, maxPixels = MAX_PIXELS): DecodedImage {
+  const declared = imageDimensions(bytes);
+  if (declared && declared.width * declared.height > maxPixels) throw tooLarge(declared.width, declared.height, maxPixels);
   try {
     if (isPng(bytes)) {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       return { width: png.width, height: png.height, rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
     }
     if (isJpeg(bytes)) {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: 1024 });
       return { width: img.width, height: img.height, rgba: img.data };
     }
   } catch (error) {

@@ -34,6 +34,7 @@ export function runtimeEnvironment(ctx: DeployContext): Record<string, string> {
     MODELDOCK_MAX_QUEUE: String(s.maxQueue),
     MODELDOCK_MAX_BODY_MB: String(s.maxBodyMB),
     MODELDOCK_MAX_BUFFERED_MB: String(s.maxBufferedMB),
+    MODELDOCK_MAX_IMAGE_MP: String(s.maxImageMegapixels),
     MODELDOCK_REQUEST_TIMEOUT_MS: String(s.requestTimeoutMs),
     MODELDOCK_GRACE_SECONDS: String(s.gracePeriodSeconds),
     MODELDOCK_LOG_LEVEL: s.logLevel,

@@ -50,6 +50,8 @@ export const ServingSettingsSchema = z.object({
   maxBodyMB: z.number().min(0.001).max(2048).default(32).describe('Largest request body accepted (413 beyond it).'),
   maxBufferedMB: z.number().min(1).max(65536).default(64)
     .describe('Request bodies held in memory at once (being read, waiting or running). Beyond it, new bodies wait unread at the client, so a burst of large requests cannot exhaust the container\'s memory.'),
+  maxImageMegapixels: z.number().min(0.01).max(100).default(50)
+    .describe('Largest image accepted, in megapixels (413 beyond it), judged from the file header before decoding. Decoding needs about 8 bytes per pixel: 50 MP is about 400 MB per image thread.'),
   requestTimeoutMs: z.number().int().min(100).max(3600000).default(30000).describe('A request that takes longer gets 504.'),
   gracePeriodSeconds: z.number().min(0).max(3600).default(20)
     .describe('On shutdown (SIGTERM), how long in-flight requests may take to finish before the process exits.'),

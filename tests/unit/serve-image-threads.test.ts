@@ -26,7 +26,7 @@ function logger(lines: string[]): Logger {
 test('an image thread decodes and preprocesses exactly as the server thread would, and leaves the caller its bytes', async (t) => {
   ensureBuilt();
   const lines: string[] = [];
-  const threads = new ImageThreads(2, logger(lines), path.join(ROOT, 'dist', 'serving', 'image-thread.js'));
+  const threads = new ImageThreads(2, logger(lines), 1e6, path.join(ROOT, 'dist', 'serving', 'image-thread.js'));
   t.after(() => threads.close());
   assert.equal(threads.threadCount, 2);
   const bytes = png(20, 12);
@@ -57,7 +57,7 @@ test('an image thread that dies fails only its own images, is replaced, and the 
     '});',
   ].join('\n'));
   const lines: string[] = [];
-  const threads = new ImageThreads(1, logger(lines), script);
+  const threads = new ImageThreads(1, logger(lines), 1e6, script);
   t.after(() => threads.close());
 
   const good = await threads.decode(Uint8Array.of(5), INPUT, undefined, 'x');

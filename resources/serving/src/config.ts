@@ -73,6 +73,7 @@ const ENV_SERVING: Array<[string, keyof ServingSettings]> = [
   ['MODELDOCK_MAX_QUEUE', 'maxQueue'],
   ['MODELDOCK_MAX_BODY_MB', 'maxBodyMB'],
   ['MODELDOCK_MAX_BUFFERED_MB', 'maxBufferedMB'],
+  ['MODELDOCK_MAX_IMAGE_MP', 'maxImageMegapixels'],
   ['MODELDOCK_REQUEST_TIMEOUT_MS', 'requestTimeoutMs'],
   ['MODELDOCK_GRACE_SECONDS', 'gracePeriodSeconds'],
   ['MODELDOCK_LOG_LEVEL', 'logLevel'],

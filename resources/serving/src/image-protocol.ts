@@ -11,6 +11,8 @@ export interface ToImageThread {
   label: string;
   input: IoMeta;
   settings: ImagePreprocess | undefined;
+  /** Images whose header declares more pixels are refused before decoding. */
+  maxPixels: number;
 }
 
 export type FromImageThread =

@@ -14,7 +14,7 @@ const port = parentPort!;
 port.on('message', (job: ToImageThread) => {
   let reply: FromImageThread;
   try {
-    const tensor = imageToTensor(decodeImage(job.bytes, job.label), job.input, job.settings);
+    const tensor = imageToTensor(decodeImage(job.bytes, job.label, job.maxPixels), job.input, job.settings);
     reply = { id: job.id, tensor };
   } catch (error) {
     const refused = asHttpError(error);

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { HostTensor } from '../../../main/inference/host-tensor';
+import { MAX_PIXELS } from '../../../main/inference/image-input';
 import type { IoMeta } from '../../../main/inference/worker-protocol';
 import type { ImagePreprocess } from '../../../shared/schemas/spec';
 import { HttpError } from './http-error';
@@ -44,7 +45,13 @@ export class ImageThreads implements ImageDecoder {
   private nextId = 1;
   private closed = false;
 
-  constructor(size: number, private readonly log: Logger, private readonly script = path.join(__dirname, 'image-thread.js')) {
+  constructor(
+    size: number,
+    private readonly log: Logger,
+    /** Images declaring more pixels in their header are refused (413) before decoding. */
+    private readonly maxPixels = MAX_PIXELS,
+    private readonly script = path.join(__dirname, 'image-thread.js'),
+  ) {
     for (let i = 0; i < size; i++) this.spawn();
   }
 
@@ -87,7 +94,7 @@ export class ImageThreads implements ImageDecoder {
     const own = new Uint8Array(bytes);
     return new Promise<HostTensor>((resolve, reject) => {
       thread.jobs.set(id, { resolve, reject });
-      const job: ToImageThread = { id, bytes: own, label, input, settings };
+      const job: ToImageThread = { id, bytes: own, label, input, settings, maxPixels: this.maxPixels };
       thread.worker.postMessage(job, [own.buffer as ArrayBuffer]);
     });
   }
