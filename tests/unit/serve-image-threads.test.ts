@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
 import { decodeImage, imageToTensor } from '../../main/inference/image-input';
+import { Deadline } from '../../resources/serving/src/deadline';
 import { HttpError } from '../../resources/serving/src/http-error';
 import { ImageThreads, imageThreadCount } from '../../resources/serving/src/image-threads';
 import { Logger } from '../../resources/serving/src/log';
@@ -26,7 +27,7 @@ function logger(lines: string[]): Logger {
 test('an image thread decodes and preprocesses exactly as the server thread would, and leaves the caller its bytes', async (t) => {
   ensureBuilt();
   const lines: string[] = [];
-  const threads = new ImageThreads(2, logger(lines), 1e6, path.join(ROOT, 'dist', 'serving', 'image-thread.js'));
+  const threads = new ImageThreads(2, logger(lines), { maxPixels: 1e6, script: path.join(ROOT, 'dist', 'serving', 'image-thread.js') });
   t.after(() => threads.close());
   assert.equal(threads.threadCount, 2);
   const bytes = png(20, 12);
@@ -53,11 +54,11 @@ test('an image thread that dies fails only its own images, is replaced, and the 
     "const { parentPort } = require('node:worker_threads');",
     "parentPort.on('message', (job) => {",
     '  if (job.bytes[0] === 0) process.exit(7);',
-    "  parentPort.postMessage({ id: job.id, tensor: { name: 'image', elementType: 'float32', dims: [1], data: new Float32Array([job.bytes[0]]) } });",
+    "  parentPort.postMessage({ tensor: { name: 'image', elementType: 'float32', dims: [1], data: new Float32Array([job.bytes[0]]) } });",
     '});',
   ].join('\n'));
   const lines: string[] = [];
-  const threads = new ImageThreads(1, logger(lines), 1e6, script);
+  const threads = new ImageThreads(1, logger(lines), { script });
   t.after(() => threads.close());
 
   const good = await threads.decode(Uint8Array.of(5), INPUT, undefined, 'x');
@@ -70,6 +71,44 @@ test('an image thread that dies fails only its own images, is replaced, and the 
 
   await threads.close();
   await assert.rejects(threads.decode(Uint8Array.of(1), INPUT, undefined, 'x'), /not running/);
+});
+
+test('images wait for a thread in arrival order, and one whose request ends while it waits is never decoded', async (t) => {
+  // A stand-in thread script that takes 150 ms per image and answers [first byte, images it has decoded so far].
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-image-thread-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const script = path.join(dir, 'slow.cjs');
+  fs.writeFileSync(script, [
+    "const { parentPort } = require('node:worker_threads');",
+    'let decoded = 0;',
+    "parentPort.on('message', (job) => setTimeout(() => {",
+    '  decoded++;',
+    "  parentPort.postMessage({ tensor: { name: 'image', elementType: 'float32', dims: [2], data: new Float32Array([job.bytes[0], decoded]) } });",
+    '}, 150));',
+  ].join('\n'));
+  const depths: number[] = [];
+  const threads = new ImageThreads(1, logger([]), { script, onQueueDepth: (n) => depths.push(n) });
+  t.after(() => threads.close());
+
+  const first = threads.decode(Uint8Array.of(1), INPUT, undefined, 'a');
+  const request = new Deadline(60_000, () => new Error('timed out'));
+  t.after(() => request.clear());
+  // One request with two images (a form), both waiting behind the first.
+  const second = threads.decode(Uint8Array.of(2), INPUT, undefined, 'b', request);
+  const third = threads.decode(Uint8Array.of(3), INPUT, undefined, 'c', request);
+  assert.equal(threads.depth, 2);
+  request.cancel(new Error('the client hung up'));
+  await assert.rejects(second, /the client hung up/);
+  await assert.rejects(third, /the client hung up/, 'every image of the request leaves the queue, not only the last one');
+  assert.equal(threads.depth, 0);
+  const fourth = threads.decode(Uint8Array.of(4), INPUT, undefined, 'd');
+  assert.deepEqual([...((await first).data as Float32Array)], [1, 1]);
+  assert.deepEqual([...((await fourth).data as Float32Array)], [4, 2], 'the thread decoded two images, not four');
+  assert.deepEqual(depths, [1, 2, 1, 0, 1, 0], 'the queue depth as it changed: two joined, both withdrawn, one joined and was taken');
+
+  const late = new Deadline(60_000, () => new Error('timed out'));
+  late.cancel(new Error('gone already'));
+  await assert.rejects(threads.decode(Uint8Array.of(5), INPUT, undefined, 'e', late), /gone already/, 'an ended request is refused at once');
 });
 
 test('image threads: half the CPUs, at least one, at most four', () => {

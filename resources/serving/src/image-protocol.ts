@@ -2,9 +2,8 @@ import type { HostTensor } from '../../../main/inference/host-tensor';
 import type { IoMeta } from '../../../main/inference/worker-protocol';
 import type { ImagePreprocess } from '../../../shared/schemas/spec';
 
-/** Messages between the server thread and an image thread (image-thread.ts). */
+/** Messages between the server thread and an image thread (image-thread.ts), which decodes one image at a time. */
 export interface ToImageThread {
-  id: number;
   /** The encoded image, in an ArrayBuffer of its own (it is transferred, not copied). */
   bytes: Uint8Array;
   /** How error messages name the image ("The image", "photo.jpg"). */
@@ -16,8 +15,8 @@ export interface ToImageThread {
 }
 
 export type FromImageThread =
-  | { id: number; tensor: HostTensor }
+  | { tensor: HostTensor }
   /** The client's mistake (not an image, cannot be decoded, too large): the HTTP status and sentence to answer. */
-  | { id: number; status: number; message: string }
+  | { status: number; message: string }
   /** Anything else: a server fault. */
-  | { id: number; fault: string };
+  | { fault: string };

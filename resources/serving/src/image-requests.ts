@@ -1,5 +1,6 @@
 import type { HostTensor } from '../../../main/inference/host-tensor';
 import { isImageBytes } from '../../../main/inference/image-input';
+import type { Deadline } from './deadline';
 import { HttpError, badRequest } from './http-error';
 import type { ImageDecoder } from './image-threads';
 import { isObject, names } from './json-requests';
@@ -15,15 +16,15 @@ import { checkFeedSet, jsonToTensor } from './tensor-build';
  * and preprocessed as the config's inputs.<name> says (resize, channel order, layout, scale, mean, std), on the
  * image threads (image-threads.ts); everything that needs no decoding is checked here first.
  */
-export async function feedsFromRawImage(body: Buffer, model: ModelInfo, decoder: ImageDecoder): Promise<HostTensor[]> {
+export async function feedsFromRawImage(body: Buffer, model: ModelInfo, decoder: ImageDecoder, deadline?: Deadline): Promise<HostTensor[]> {
   const input = onlyImageInput(model);
   if (model.inputs.length > 1) {
     throw badRequest(`This model has other inputs besides the image (${names(model.inputs)}); send multipart/form-data with a part for each.`);
   }
-  return checkFeedSet([await imageTensor(body, input, 'The image', model, decoder)], model.inputs);
+  return checkFeedSet([await imageTensor(body, input, 'The image', model, decoder, deadline)], model.inputs);
 }
 
-export async function feedsFromForm(parts: FormPart[], model: ModelInfo, maxElements: number, decoder: ImageDecoder): Promise<HostTensor[]> {
+export async function feedsFromForm(parts: FormPart[], model: ModelInfo, maxElements: number, decoder: ImageDecoder, deadline?: Deadline): Promise<HostTensor[]> {
   const files = parts.filter((p) => p.filename !== null || (p.contentType?.startsWith('image/') ?? false));
   const fields = parts.filter((p) => !files.includes(p));
   if (!files.length && !fields.length) throw badRequest('The form has no parts; attach an image, e.g. curl -F image=@photo.jpg.');
@@ -45,7 +46,7 @@ export async function feedsFromForm(parts: FormPart[], model: ModelInfo, maxElem
   // The images are decoded side by side on the image threads; a bad one is reported in form order.
   const decoded = await Promise.allSettled(files.map((file, i) => {
     const label = file.filename ? `"${file.filename}"` : `The image in field "${file.name}"`;
-    return imageTensor(file.data, targets[i], label, model, decoder);
+    return imageTensor(file.data, targets[i], label, model, decoder, deadline);
   }));
   const byInput = new Map<string, HostTensor[]>();
   for (let i = 0; i < decoded.length; i++) {
@@ -76,8 +77,8 @@ function onlyImageInput(model: ModelInfo, fieldName?: string): string {
   throw badRequest(`${fieldName ? `The form field "${fieldName}" does not say` : 'A raw image body cannot say'} which image input it is for (${images.map((n) => `"${n}"`).join(', ')}); name each form field after its input.`);
 }
 
-function imageTensor(bytes: Buffer, inputName: string, label: string, model: ModelInfo, decoder: ImageDecoder): Promise<HostTensor> {
+function imageTensor(bytes: Buffer, inputName: string, label: string, model: ModelInfo, decoder: ImageDecoder, deadline?: Deadline): Promise<HostTensor> {
   if (!isImageBytes(bytes)) return Promise.reject(new HttpError(415, `${label} is not a PNG or JPEG image.`));
   const input = model.inputs.find((i) => i.name === inputName)!;
-  return decoder.decode(bytes, input, model.imageInputs.get(inputName), label);
+  return decoder.decode(bytes, input, model.imageInputs.get(inputName), label, deadline);
 }

@@ -15,10 +15,10 @@ port.on('message', (job: ToImageThread) => {
   let reply: FromImageThread;
   try {
     const tensor = imageToTensor(decodeImage(job.bytes, job.label, job.maxPixels), job.input, job.settings);
-    reply = { id: job.id, tensor };
+    reply = { tensor };
   } catch (error) {
     const refused = asHttpError(error);
-    reply = refused ? { id: job.id, status: refused.status, message: refused.message } : { id: job.id, fault: error instanceof Error ? error.message : String(error) };
+    reply = refused ? { status: refused.status, message: refused.message } : { fault: error instanceof Error ? error.message : String(error) };
   }
   port.postMessage(reply, 'tensor' in reply ? transferList([reply.tensor]) : []);
 });

@@ -164,7 +164,12 @@ async function main(): Promise<void> {
   }
   const model = describeModel(config, pool.io, labels);
   // Started now, so they are up by the time the server reports ready.
-  if (model.imageInputs.size > 0) images = new ImageThreads(imageThreadCount(plan.cpus), log, Math.round(settings.maxImageMegapixels * 1e6));
+  if (model.imageInputs.size > 0) {
+    images = new ImageThreads(imageThreadCount(plan.cpus), log, {
+      maxPixels: Math.round(settings.maxImageMegapixels * 1e6),
+      onQueueDepth: (n) => metrics.imageQueueDepth.set(n),
+    });
+  }
   const warmStarted = performance.now();
   try {
     const sample = makeSampleInputs(model.inputs, 'sample', 1, { firstDim: 1 });

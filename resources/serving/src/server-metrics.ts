@@ -15,6 +15,7 @@ export interface ServerMetrics {
   inFlight: Gauge;
   queueDepth: Gauge;
   bodyWaiting: Gauge;
+  imageQueueDepth: Gauge;
   rejected: Counter;
   modelLoadSeconds: Gauge;
   predictions: Counter;
@@ -35,6 +36,7 @@ export function createServerMetrics(): ServerMetrics {
     inFlight: registry.gauge('modeldock_in_flight_requests', 'Requests being received, computed or answered right now.'),
     queueDepth: registry.gauge('modeldock_queue_depth', 'Requests waiting for an inference thread.'),
     bodyWaiting: registry.gauge('modeldock_body_waiting_requests', 'Requests whose body is left unread until the buffered-body budget (maxBufferedMB) has room.'),
+    imageQueueDepth: registry.gauge('modeldock_image_queue_depth', 'Encoded images waiting for an image thread to decode them (image models only).'),
     rejected: registry.counter('modeldock_rejected_requests_total', 'Requests refused with 503 because the queue was full.'),
     modelLoadSeconds: registry.gauge('modeldock_model_load_seconds', 'Seconds ONNX Runtime took to load the model.'),
     predictions: registry.counter('modeldock_predictions_total', 'Predicted rows by class (classifiers only).', ['class']),

@@ -264,10 +264,10 @@ export class ModelServer {
     const jsonLike = JSON_TYPES.has(type) || type.endsWith('+json');
     if (!form && !image && !jsonLike && type !== 'application/octet-stream') throw unsupportedType(type, this.model.imageInputs.size > 0);
     const body = await this.readRequestBody(ctx);
-    if (form) return { feeds: await feedsFromForm(parseMultipart(body, media?.params.boundary), this.model, body.length, this.images), format: 'rows' };
+    if (form) return { feeds: await feedsFromForm(parseMultipart(body, media?.params.boundary), this.model, body.length, this.images, ctx.deadline), format: 'rows' };
     if (image || type === 'application/octet-stream') {
       if (!image && !isImageBytes(body)) throw unsupportedType(type, this.model.imageInputs.size > 0);
-      return { feeds: await feedsFromRawImage(body, this.model, this.images), format: 'rows' };
+      return { feeds: await feedsFromRawImage(body, this.model, this.images, ctx.deadline), format: 'rows' };
     }
     return feedsFromPredictBody(parseJsonBody(body), this.model, body.length, lesson);
   }
