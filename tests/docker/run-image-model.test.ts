@@ -1,0 +1,98 @@
+// An image model in its container: the image threads ship in the image and decode there. A JPEG sent to the
+// container gets the same answer as decoding it here and running ONNX Runtime in this process, and a decompression
+// bomb is refused from its header.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import Docker from 'dockerode';
+import * as jpeg from 'jpeg-js';
+import * as ort from 'onnxruntime-node';
+import { createEngine, type Engine } from '../../main/engine/engine';
+import { decodeImage, imageToTensor } from '../../main/inference/image-input';
+import { OFFLINE_BASE_IMAGE } from '../../shared/schemas/spec';
+import { ensureFixtures } from '../fixtures/make-fixtures';
+import { ensureBuilt } from '../support/ensure-built';
+
+const TAG = `modeldock-test/cnn-run:${process.pid}`;
+
+function photo(width: number, height: number): Buffer {
+  const rgba = Buffer.alloc(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    rgba[i * 4] = (i * 7) & 255;
+    rgba[i * 4 + 1] = (i >> 3) & 255;
+    rgba[i * 4 + 2] = 200;
+    rgba[i * 4 + 3] = 255;
+  }
+  return Buffer.from(jpeg.encode({ data: rgba, width, height }, 90).data);
+}
+
+/** A PNG header declaring side x side pixels, with a few bytes of data: refused before decoding. */
+function declaredPng(side: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length, 0);
+    head.write(type, 4, 'latin1');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), data])), 0);
+    return Buffer.concat([head, data, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(side, 0);
+  ihdr.writeUInt32BE(side, 4);
+  ihdr[8] = 8;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(16))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+describe('an image model in its container', () => {
+  let engine: Engine;
+  let dataDir: string;
+  let modelPath: string;
+  let reference = '';
+
+  before(async () => {
+    ensureBuilt();
+    modelPath = path.join(await ensureFixtures(), 'cnn.onnx');
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-run-image-'));
+    engine = createEngine({ shell: 'cli', dataDir });
+    await engine.invoke('docker.makeBase', {});
+    reference = (await engine.invoke('image.build', { modelPath, base: OFFLINE_BASE_IMAGE, tag: TAG })).reference;
+  });
+  after(async () => {
+    await engine?.dispose();
+    if (reference) await new Docker().getImage(reference).remove({ force: true }).catch(() => {});
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('decodes a JPEG on its image thread to the same answer as here, and refuses a decompression bomb', async () => {
+    const status = await engine.invoke('container.run', { image: reference, cpus: 1, memoryMB: 256 });
+    try {
+      assert.equal(status.state, 'ready');
+      const bytes = photo(120, 80);
+      const res = await fetch(`${status.url}/predict`, { method: 'POST', headers: { 'Content-Type': 'image/jpeg' }, body: bytes });
+      assert.equal(res.status, 200);
+      const served = ((await res.json()) as { predictions: number[][] }).predictions[0];
+
+      const session = await ort.InferenceSession.create(modelPath);
+      const io = { name: session.inputNames[0], isTensor: true, elementType: 'float32' as const, dims: ['batch', 3, 32, 32] };
+      const tensor = imageToTensor(decodeImage(bytes, 'x'), io);
+      const out = await session.run({ [io.name]: new ort.Tensor('float32', tensor.data as Float32Array, tensor.dims) });
+      const expected = Array.from(out[session.outputNames[0]].data as Float32Array);
+      await session.release();
+      assert.equal(served.length, expected.length);
+      served.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-4, `output ${i}: ${v} vs ${expected[i]}`));
+
+      const bomb = await fetch(`${status.url}/predict`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: declaredPng(40000) });
+      assert.equal(bomb.status, 413);
+      assert.match(((await bomb.json()) as { error: string }).error, /40000x40000 is 1600 megapixels, beyond the 50 allowed here/);
+
+      const logs = await engine.invoke('container.logs', { id: status.id });
+      const ready = logs.lines.find((l) => l.event === 'ready');
+      assert.match(ready?.raw ?? '', /"imageThreads":1/, 'one image thread for one CPU');
+    } finally {
+      await engine.invoke('container.stop', { id: status.id });
+    }
+  });
+});
