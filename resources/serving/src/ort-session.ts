@@ -14,9 +14,6 @@ export function servingSessionOptions(intraOpThreads: number): ort.InferenceSess
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
-    // The arena keeps the largest batch's buffers for good: the 8-row warm-up calibration alone left a 224x224 CNN at
-    // 231 MB instead of 150 MB. Without it the same CNN and iris ran as fast (230 vs 230 images/s, 152k vs 149k runs/s).
-    enableCpuMemArena: process.env.MODELDOCK_ORT_ARENA === '1',
     // Idle ORT threads spin-wait by default; on a small CPU budget that steals time from the HTTP thread.
     extra: { session: { intra_op: { allow_spinning: process.env.MODELDOCK_ORT_SPIN === '1' ? '1' : '0' } } },
   };
