@@ -120,3 +120,17 @@ test('large photos decode on the image threads: health checks and metrics answer
     assert.deepEqual(a.body.predictions, answers[0].body.predictions, 'the same photo gives the same answer');
   }
 });
+
+test('a form whose files are not all images is refused (415) naming the first such file, before any image is decoded', async (t) => {
+  const fixtures = await ensureFixtures();
+  const server = await startServer(t, { args: ['--config', imageModelConfig(t, fixtures)] });
+  const form = new FormData();
+  form.append('image', new Blob([photo(64, 64)], { type: 'image/jpeg' }), 'good.jpg');
+  form.append('image', new Blob(['name,age\nada,36\n'], { type: 'text/csv' }), 'people.csv');
+  form.append('image', new Blob(['%PDF-1.7'], { type: 'application/pdf' }), 'scan.pdf');
+  const res = await fetch(`${server.url}/predict`, { method: 'POST', body: form });
+  assert.equal(res.status, 415);
+  assert.match((await readJson(res)).error, /^"people\.csv" is not a PNG or JPEG image\.$/);
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  assert.match(metrics, /^modeldock_image_queue_depth 0$/m);
+});

@@ -43,11 +43,10 @@ export async function feedsFromForm(parts: FormPart[], model: ModelInfo, maxElem
     if (isObject(value)) throw badRequest(`The form field "${field.name}" must be a list of values (or one value per row), not an object.`);
     return jsonToTensor(value, input, { maxElements, addBatchAxis: true });
   });
+  const labels = files.map((file) => (file.filename ? `"${file.filename}"` : `The image in field "${file.name}"`));
+  files.forEach((file, i) => checkImageBytes(file.data, labels[i]));
   // The images are decoded side by side on the image threads; a bad one is reported in form order.
-  const decoded = await Promise.allSettled(files.map((file, i) => {
-    const label = file.filename ? `"${file.filename}"` : `The image in field "${file.name}"`;
-    return imageTensor(file.data, targets[i], label, model, decoder, deadline);
-  }));
+  const decoded = await Promise.allSettled(files.map((file, i) => imageTensor(file.data, targets[i], labels[i], model, decoder, deadline)));
   const byInput = new Map<string, HostTensor[]>();
   for (let i = 0; i < decoded.length; i++) {
     const result = decoded[i];
@@ -77,8 +76,12 @@ function onlyImageInput(model: ModelInfo, fieldName?: string): string {
   throw badRequest(`${fieldName ? `The form field "${fieldName}" does not say` : 'A raw image body cannot say'} which image input it is for (${images.map((n) => `"${n}"`).join(', ')}); name each form field after its input.`);
 }
 
-function imageTensor(bytes: Buffer, inputName: string, label: string, model: ModelInfo, decoder: ImageDecoder, deadline?: Deadline): Promise<HostTensor> {
-  if (!isImageBytes(bytes)) return Promise.reject(new HttpError(415, `${label} is not a PNG or JPEG image.`));
+function checkImageBytes(bytes: Buffer, label: string): void {
+  if (!isImageBytes(bytes)) throw new HttpError(415, `${label} is not a PNG or JPEG image.`);
+}
+
+async function imageTensor(bytes: Buffer, inputName: string, label: string, model: ModelInfo, decoder: ImageDecoder, deadline?: Deadline): Promise<HostTensor> {
+  checkImageBytes(bytes, label);
   const input = model.inputs.find((i) => i.name === inputName)!;
   return decoder.decode(bytes, input, model.imageInputs.get(inputName), label, deadline);
 }
