@@ -51,7 +51,7 @@ export const ServingSettingsSchema = z.object({
   maxBufferedMB: z.number().min(1).max(65536).default(64)
     .describe('Request bodies held in memory at once (being read, waiting or running). Beyond it, new bodies wait unread at the client, so a burst of large requests cannot exhaust the container\'s memory.'),
   maxImageMegapixels: z.number().min(0.01).max(100).default(50)
-    .describe('Largest image accepted, in megapixels (413 beyond it), judged from the file header before decoding. Decoding needs about 8 bytes per pixel: 50 MP is about 400 MB per image thread.'),
+    .describe('Largest image accepted, in megapixels (413 beyond it), judged from the file header before decoding. Decoding a JPEG takes about 36 bytes per pixel (a 12 MP photo: ~400 MB), so the server lowers this to what fits its container\'s memory limit.'),
   requestTimeoutMs: z.number().int().min(100).max(3600000).default(30000).describe('A request that takes longer gets 504.'),
   gracePeriodSeconds: z.number().min(0).max(3600).default(20)
     .describe('On shutdown (SIGTERM), how long in-flight requests may take to finish before the process exits.'),

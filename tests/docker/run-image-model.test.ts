@@ -1,6 +1,6 @@
 // An image model in its container: the image threads ship in the image and decode there. A JPEG sent to the
-// container gets the same answer as decoding it here and running ONNX Runtime in this process, and a decompression
-// bomb is refused from its header.
+// container gets the same answer as decoding it here and running ONNX Runtime in this process; with 256 MB the server
+// lowers its image limit to what fits, and refuses a decompression bomb and a large photo from their headers.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -84,13 +84,22 @@ describe('an image model in its container', () => {
       assert.equal(served.length, expected.length);
       served.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-4, `output ${i}: ${v} vs ${expected[i]}`));
 
+      // 256 MB leaves room for decoding only a couple of megapixels: the server lowered its limit from 50 and said so.
+      const logs = await engine.invoke('container.logs', { id: status.id });
+      const ready = JSON.parse(logs.lines.find((l) => l.event === 'ready')?.raw ?? '{}') as { imageThreads?: number; maxImageMegapixels?: number };
+      assert.equal(ready.imageThreads, 1, 'one image thread for one CPU');
+      const limit = ready.maxImageMegapixels ?? 0;
+      assert.ok(limit > 0.1 && limit < 5, `the image limit in force is ${limit} MP`);
+      const lowered = logs.lines.find((l) => l.event === 'image-limit-lowered');
+      assert.match(lowered?.raw ?? '', /Images are limited to [\d.]+ megapixels, not 50: the container may use 256 MB/);
+
       const bomb = await fetch(`${status.url}/predict`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: declaredPng(40000) });
       assert.equal(bomb.status, 413);
-      assert.match(((await bomb.json()) as { error: string }).error, /40000x40000 is 1600 megapixels, beyond the 50 allowed here/);
-
-      const logs = await engine.invoke('container.logs', { id: status.id });
-      const ready = logs.lines.find((l) => l.event === 'ready');
-      assert.match(ready?.raw ?? '', /"imageThreads":1/, 'one image thread for one CPU');
+      assert.match(((await bomb.json()) as { error: string }).error, /40000x40000 is 1600 megapixels, beyond the [\d.]+ allowed here/);
+      // A phone-size photo is refused with a sentence, not answered by the kernel's OOM killer.
+      const big = await fetch(`${status.url}/predict`, { method: 'POST', headers: { 'Content-Type': 'image/jpeg' }, body: photo(2400, 1600) });
+      assert.equal(big.status, 413);
+      assert.equal((await fetch(`${status.url}/healthz`)).status, 200);
     } finally {
       await engine.invoke('container.stop', { id: status.id });
     }

@@ -11,6 +11,7 @@ import { Logger, errorText } from './log';
 import { ModelMonitor, MonitorSetupError } from './model-monitor';
 import { describeModel } from './model-info';
 import { ImageThreads, imageThreadCount } from './image-threads';
+import { imagePixelBudget, memoryLimitBytes, type ImagePixelBudget } from './memory-budget';
 import { Scheduler } from './scheduler';
 import { outputKind } from '../../../main/monitoring/output-kind';
 import { RUNTIME_VERSION, ModelServer, type ServerMonitoring } from './server';
@@ -163,13 +164,6 @@ async function main(): Promise<void> {
     labels = await inspectOnnx(config.model.path).then((s) => s.labels, () => null);
   }
   const model = describeModel(config, pool.io, labels);
-  // Started now, so they are up by the time the server reports ready.
-  if (model.imageInputs.size > 0) {
-    images = new ImageThreads(imageThreadCount(plan.cpus), log, {
-      maxPixels: Math.round(settings.maxImageMegapixels * 1e6),
-      onQueueDepth: (n) => metrics.imageQueueDepth.set(n),
-    });
-  }
   const warmStarted = performance.now();
   try {
     const sample = makeSampleInputs(model.inputs, 'sample', 1, { firstDim: 1 });
@@ -188,6 +182,20 @@ async function main(): Promise<void> {
     await pool.close();
   }
   const warmupMs = performance.now() - warmStarted;
+  let imagePixels: ImagePixelBudget | null = null;
+  if (model.imageInputs.size > 0) {
+    // Sized once the model is loaded and warm, so the memory left for decoding is known.
+    const threads = imageThreadCount(plan.cpus);
+    imagePixels = imagePixelBudget({
+      configuredPixels: Math.round(settings.maxImageMegapixels * 1e6),
+      limitBytes: memoryLimitBytes(),
+      rssBytes: process.memoryUsage.rss(),
+      bufferedBytes: settings.maxBufferedMB * 1024 * 1024,
+      imageThreads: threads,
+    });
+    if (imagePixels.lowered) log.warn('image-limit-lowered', { error: imagePixels.lowered });
+    images = new ImageThreads(threads, log, { maxPixels: imagePixels.maxPixels, onQueueDepth: (n) => metrics.imageQueueDepth.set(n) });
+  }
   const monitoring = config.monitoring!;
   metrics.registry.gauge('modeldock_monitoring_enabled', '1 when model monitoring (input summaries, drift, feedback) is on.').set(monitoring.enabled ? 1 : 0);
   let monitor: ModelMonitor | null = null;
@@ -235,7 +243,7 @@ async function main(): Promise<void> {
     // maxBatchSize is the effective size (what the scheduler uses); configured/effective/reason say how it was chosen.
     batching: model.batchable ? { maxBatchSize: batching.effective, maxBatchDelayMs: settings.maxBatchDelayMs, ...batching } : false,
     workers: placement.inline ? 0 : plan.workers,
-    ...(images ? { imageThreads: images.threadCount } : {}),
+    ...(images && imagePixels ? { imageThreads: images.threadCount, maxImageMegapixels: Math.round(imagePixels.maxPixels / 1e4) / 100 } : {}),
     intraOpThreads: placement.inline ? 1 : plan.intraOpThreads,
     inference: placement.reason,
     cpus: plan.cpus,

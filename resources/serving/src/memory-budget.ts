@@ -1,0 +1,63 @@
+import * as fs from 'node:fs';
+
+/**
+ * The container's memory limit, and how large an image may be decoded within it. Decoding is the one step whose
+ * memory a request chooses: measured here, jpeg-js peaks at ~35 bytes per pixel (a 12-megapixel phone photo: +404 MB)
+ * and pngjs at ~10. A container killed for memory loses every request in flight and, with a client that retries,
+ * crash-loops; a photo refused with 413 loses nothing. So the image limit is lowered to what fits.
+ */
+export const DECODE_BYTES_PER_PIXEL = 36;
+/** Room kept free beside the decodes and the buffered bodies: heap growth, sockets, ONNX Runtime's own scratch. */
+const HEADROOM = 0.1;
+
+/** cgroup v2 memory.max, else v1 memory.limit_in_bytes; null when unlimited or unknown. */
+export function memoryLimitBytes(v2Path = '/sys/fs/cgroup/memory.max', v1Path = '/sys/fs/cgroup/memory/memory.limit_in_bytes'): number | null {
+  for (const file of [v2Path, v1Path]) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (text === 'max') return null;
+    const bytes = Number(text);
+    // cgroup v1 says "unlimited" with a number near 2^63.
+    if (Number.isFinite(bytes) && bytes > 0 && bytes < 2 ** 60) return bytes;
+    return null;
+  }
+  return null;
+}
+
+export interface ImagePixelBudget {
+  /** The largest image, in pixels, that will be decoded. */
+  maxPixels: number;
+  /** Set when the configured limit was lowered to fit the memory limit: the sentence to log. */
+  lowered: string | null;
+}
+
+export interface ImageBudgetInputs {
+  configuredPixels: number;
+  limitBytes: number | null;
+  /** Resident memory once the model is loaded and warmed up. */
+  rssBytes: number;
+  /** Request bodies the server may hold at once (maxBufferedMB). */
+  bufferedBytes: number;
+  imageThreads: number;
+}
+
+export function imagePixelBudget(input: ImageBudgetInputs): ImagePixelBudget {
+  const { configuredPixels, limitBytes } = input;
+  if (limitBytes === null) return { maxPixels: configuredPixels, lowered: null };
+  const free = limitBytes * (1 - HEADROOM) - input.rssBytes - input.bufferedBytes;
+  const fits = Math.max(0, Math.floor(free / (DECODE_BYTES_PER_PIXEL * Math.max(1, input.imageThreads))));
+  if (fits >= configuredPixels) return { maxPixels: configuredPixels, lowered: null };
+  const mb = (b: number) => Math.round(b / 1048576);
+  const mp = (p: number) => (p >= 10e6 ? String(Math.round(p / 1e6)) : String(Math.round(p / 1e5) / 10));
+  return {
+    maxPixels: fits,
+    lowered: `Images are limited to ${mp(fits)} megapixels, not ${mp(configuredPixels)}: the container may use ${mb(limitBytes)} MB, `
+      + `${mb(input.rssBytes)} MB are in use with the model loaded, ${mb(input.bufferedBytes)} MB are kept for request bodies, and decoding `
+      + `takes about ${DECODE_BYTES_PER_PIXEL} bytes per pixel on each of ${input.imageThreads} image thread(s). A larger image gets 413 instead `
+      + `of the container being killed for memory. To accept larger images, raise the memory limit (or lower MODELDOCK_MAX_BUFFERED_MB).`,
+  };
+}
