@@ -26,6 +26,7 @@ import { composeFile, nodeCommandOfDockerfile } from './compose-file';
 import { localRunSettings, localUrl } from './local-run';
 import { describeServedModel, openApiText } from './openapi-document';
 import { writeZip } from './zip-writer';
+import { takesImages } from '../../shared/schemas/spec';
 
 /**
  * Makes a deploy bundle: plans the image exactly as a build would (build-plan.ts), generates the manifests
@@ -66,7 +67,7 @@ export async function writeBundle(services: EngineServices, request: BundleReque
   step('Generating the Kubernetes manifests');
   const settings = KubernetesSettingsSchema.parse(request.kubernetes ?? spec?.spec?.kubernetes ?? {});
   const manifestsRequest = DeployManifestsRequestSchema.safeParse({
-    model: { name: plan.modelName, version: plan.modelVersion },
+    model: { name: plan.modelName, version: plan.modelVersion, takesImages: takesImages(runtimeConfig.inputs) },
     serving: runtimeConfig.serving,
     settings,
     image: plan.reference,

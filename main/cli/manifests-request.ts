@@ -1,4 +1,5 @@
 import type { DeployManifestsRequestInput, KubernetesSettingsInput } from '../../shared/schemas/kubernetes';
+import { takesImages } from '../../shared/schemas/spec';
 import { resolveRuntimeConfigDetailed } from '../serving/resolve-runtime-config';
 import { oneValue, UsageError } from './args';
 import type { CommandContext } from './command';
@@ -23,7 +24,7 @@ export async function manifestsRequest(ctx: CommandContext, command: string, ima
     settings = doc.spec?.kubernetes ?? {};
   }
   return {
-    model: { name: resolved.config.model.name, version: resolved.config.model.version },
+    model: { name: resolved.config.model.name, version: resolved.config.model.version, takesImages: takesImages(resolved.config.inputs) },
     serving: resolved.config.serving,
     settings,
     image,

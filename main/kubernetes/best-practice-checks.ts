@@ -8,6 +8,7 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { CheckResult } from '../../shared/schemas/kubernetes';
+import { DECODE_BYTES_PER_PIXEL, IMAGE_HEADROOM, imagePixelBudget, imageThreadCount } from '../serving/image-decode-budget';
 import { CHECK_CATALOG, type CheckId } from './check-catalog';
 import { objectRef, type K8sObject } from './k8s-object';
 import { LABEL } from './labels';
@@ -24,7 +25,14 @@ export interface CheckContext {
   coldStartSeconds: number;
   /** Peak memory of the load test, when one was measured. */
   measuredPeakMemoryBytes: number | null;
+  /** The model takes images: decoding them needs memory in proportion to the picture. */
+  takesImages?: boolean;
 }
+
+/** What the runtime holds with a model loaded, when no load test measured it (a small model; a big one holds more). */
+const ASSUMED_SERVER_BYTES = 150 * 1024 * 1024;
+const RUNTIME_DEFAULT_MAX_IMAGE_MP = 50;
+const RUNTIME_DEFAULT_MAX_BUFFERED_MB = 64;
 
 /** What the runtime does when MODELDOCK_GRACE_SECONDS is not set (resources/serving/README.md). */
 const RUNTIME_DEFAULT_GRACE_SECONDS = 20;
@@ -187,6 +195,8 @@ function checkDeployment(d: IDeployment & K8sObject, set: ObjectSet, context: Ch
       `Raise resources.limits.memoryMiB to at least ${Math.ceil((peak * 1.1) / 1024 / 1024)}.`);
   }
 
+  if (context.takesImages) checkImageMemory(d, containers, set, context, add);
+
   const probesMissing = containers.flatMap((c) => [
     c.startupProbe ? null : `${c.name}: startupProbe`,
     c.readinessProbe ? null : `${c.name}: readinessProbe`,
@@ -289,6 +299,39 @@ function referencedConfigMaps(containers: IContainer[]): string[] {
     ...(c.envFrom ?? []).map((e) => e.configMapRef?.name).filter((n): n is string => Boolean(n)),
     ...(c.env ?? []).map((e) => e.valueFrom?.configMapKeyRef?.name).filter((n): n is string => Boolean(n)),
   ]);
+}
+
+/**
+ * The runtime lowers its image limit to what its memory limit leaves room for (image-decode-budget.ts), so a pod
+ * sized from a load test with small images would refuse real photos in production. Said here, before shipping.
+ */
+function checkImageMemory(d: K8sObject, containers: IContainer[], set: ObjectSet, context: CheckContext, add: Add): void {
+  const limit = parseMemoryBytes(containers[0]?.resources?.limits?.memory);
+  if (limit === null) return; // resources-set already reports it
+  const setting = (key: string, fallback: number) => {
+    const value = Number(envValue(containers, set, d, key));
+    return Number.isFinite(value) && value > 0 ? value : fallback;
+  };
+  const configuredMp = setting('MODELDOCK_MAX_IMAGE_MP', RUNTIME_DEFAULT_MAX_IMAGE_MP);
+  const bufferedBytes = setting('MODELDOCK_MAX_BUFFERED_MB', RUNTIME_DEFAULT_MAX_BUFFERED_MB) * 1024 * 1024;
+  const cpus = Math.max(1, Math.ceil(parseCpu(containers[0]?.resources?.limits?.cpu) ?? 1));
+  const threads = imageThreadCount(cpus);
+  const serverBytes = context.measuredPeakMemoryBytes ?? ASSUMED_SERVER_BYTES;
+  const budget = imagePixelBudget({ configuredPixels: configuredMp * 1e6, limitBytes: limit, rssBytes: serverBytes, bufferedBytes, imageThreads: threads });
+  const mib = (b: number) => Math.ceil(b / 1024 / 1024);
+  const mp = (p: number) => (p >= 10e6 ? String(Math.round(p / 1e6)) : String(Math.round(p / 1e5) / 10));
+  const needed = minimumLimitBytes(configuredMp * 1e6, serverBytes, bufferedBytes, threads);
+  const measured = context.measuredPeakMemoryBytes !== null ? 'the load test\'s peak' : `about ${mib(ASSUMED_SERVER_BYTES)} MiB for the server (no load test given)`;
+  add('memory-fits-images', d, budget.lowered === null,
+    budget.lowered === null
+      ? `A ${mib(limit)} MiB limit leaves room to decode images up to the ${mp(configuredMp * 1e6)} megapixel limit (${DECODE_BYTES_PER_PIXEL} bytes per pixel on ${threads} image thread(s), beside ${measured}).`
+      : `With a ${mib(limit)} MiB limit the server will accept images only up to ${mp(budget.maxPixels)} megapixels, not ${mp(configuredMp * 1e6)}: decoding takes about ${DECODE_BYTES_PER_PIXEL} bytes per pixel (a 12 MP phone photo: ~${mib(12e6 * DECODE_BYTES_PER_PIXEL)} MiB) beside ${measured}. Larger photos get 413.`,
+    `Raise resources.limits.memoryMiB to at least ${mib(needed)} to accept ${mp(configuredMp * 1e6)} MP images, or lower serving.maxImageMegapixels to the largest image your clients send.`);
+}
+
+/** The smallest memory limit with room for `pixels` on every image thread (the inverse of imagePixelBudget). */
+function minimumLimitBytes(pixels: number, serverBytes: number, bufferedBytes: number, threads: number): number {
+  return (pixels * DECODE_BYTES_PER_PIXEL * threads + serverBytes + bufferedBytes) / (1 - IMAGE_HEADROOM);
 }
 
 function envValue(containers: IContainer[], set: ObjectSet, d: K8sObject, key: string): string | null {

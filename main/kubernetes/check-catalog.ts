@@ -14,6 +14,7 @@ export const CHECK_CATALOG = {
   'no-service-account-token': { title: 'No service account token mounted', severity: 'required' },
   'resources-set': { title: 'CPU and memory requests and limits set', severity: 'required' },
   'memory-fits-measurement': { title: 'Memory limit above the measured peak', severity: 'required' },
+  'memory-fits-images': { title: 'Memory limit leaves room to decode the largest image', severity: 'recommended' },
   'probes-present': { title: 'Startup, readiness and liveness probes', severity: 'required' },
   'probes-distinct': { title: 'Readiness and liveness probes differ', severity: 'required' },
   'startup-probe-covers-cold-start': { title: 'Startup probe allows for the cold start', severity: 'required' },

@@ -18,6 +18,8 @@ export interface DeployContext extends LabelSource {
   coldStartMeasured: boolean;
   /** The peak memory of the load test, when one was given. */
   measuredPeakMemoryBytes: number | null;
+  /** The model takes images (memory-fits-images). */
+  takesImages: boolean;
 }
 
 export function resolveDeployContext(request: DeployManifestsRequest): DeployContext {
@@ -35,6 +37,7 @@ export function resolveDeployContext(request: DeployManifestsRequest): DeployCon
     coldStartSeconds: measured ?? DEFAULT_COLD_START_SECONDS,
     coldStartMeasured: measured !== undefined,
     measuredPeakMemoryBytes: request.loadTest?.peakMemoryBytes ?? null,
+    takesImages: request.model.takesImages,
   };
 }
 

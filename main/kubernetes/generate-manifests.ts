@@ -29,5 +29,5 @@ export function generateManifests(request: DeployManifestsRequest): DeployManife
 }
 
 export function checkContextFor(ctx: DeployContext): CheckContext {
-  return { coldStartSeconds: ctx.coldStartSeconds, measuredPeakMemoryBytes: ctx.measuredPeakMemoryBytes };
+  return { coldStartSeconds: ctx.coldStartSeconds, measuredPeakMemoryBytes: ctx.measuredPeakMemoryBytes, takesImages: ctx.takesImages };
 }

@@ -25,6 +25,7 @@ import { useDeploySpec } from './deploy/use-deploy-spec';
 import { useManifests } from './deploy/use-manifests';
 import { YamlPreviewCard } from './deploy/YamlPreviewCard';
 import { requestImageRun } from './run/run-choice';
+import { takesImages } from '../../shared/schemas/spec';
 import './deploy/deploy.css';
 
 /** Deploy step: choose how the model runs in a Kubernetes cluster, see the manifests and their checks, export them. */
@@ -89,7 +90,7 @@ function Deploy({ model }: { model: ModelReport }) {
   const request = useMemo<DeployManifestsRequestInput | null>(() => {
     if (!settings || !choice || !valid || !spec.doc) return null;
     return {
-      model: { name: specModel?.name ?? name, version: specModel?.version ?? '1' },
+      model: { name: specModel?.name ?? name, version: specModel?.version ?? '1', takesImages: takesImages(spec.doc.spec?.inputs) },
       serving: spec.doc.spec?.serving ?? {},
       settings,
       image: choice.image,

@@ -60,6 +60,8 @@ export const DeployManifestsRequestSchema = z.object({
   model: z.object({
     name: dnsLabel('model name'),
     version: z.string().min(1).max(128).default('1'),
+    /** The model takes images (an input with type: image): its memory limit must leave room to decode them. */
+    takesImages: z.boolean().default(false),
   }).strict(),
   /** The spec's serving section: port and shutdown grace period shape the probes and the stop sequence. */
   serving: ServingSettingsSchema.default({}),

@@ -33,6 +33,11 @@ export const InputSettingsSchema = z.discriminatedUnion('type', [
 ]);
 export type InputSettings = z.infer<typeof InputSettingsSchema>;
 
+/** Whether any input takes images (type: image): the server then decodes them, which sizes its memory. */
+export function takesImages(inputs: Record<string, { type: string }> | undefined): boolean {
+  return Object.values(inputs ?? {}).some((i) => i.type === 'image');
+}
+
 /**
  * How the serving runtime (resources/serving) behaves in the image. Every key has a default, so the section is
  * optional; environment variables in the container override these (see resources/serving/README.md).

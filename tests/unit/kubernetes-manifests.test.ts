@@ -205,6 +205,29 @@ describe('manifests: image, probes and timing', () => {
     assert.equal(fits.checks.find((c) => c.id === 'memory-fits-measurement')?.passed, true);
   });
 
+  it('an image model whose memory limit leaves no room for large photos is told how far images will go and what to raise', () => {
+    const model = { name: 'cnn', version: '1', takesImages: true };
+    const tight = generate({ resources: { limits: { memoryMiB: 512, cpu: 1 } } }, { model });
+    const check = tight.checks.find((c) => c.id === 'memory-fits-images');
+    assert.equal(check?.passed, false);
+    assert.equal(check?.severity, 'recommended', 'reported, not blocking: small images still work');
+    assert.match(check?.reason ?? '', /With a 512 MiB limit the server will accept images only up to 7\.2 megapixels, not 50: decoding takes about 36 bytes per pixel/);
+    assert.match(check?.reason ?? '', /beside about 150 MiB for the server \(no load test given\)/);
+    // 50 MP x 36 B on one image thread + 150 MiB + 64 MiB of bodies, with 10% headroom.
+    const needed = Math.ceil((50e6 * 36 + 214 * 1024 * 1024) / 0.9 / 1024 / 1024);
+    assert.match(check?.fix ?? '', new RegExp(`at least ${needed} to accept 50 MP images, or lower serving\\.maxImageMegapixels`));
+
+    const roomy = generate({ resources: { limits: { memoryMiB: needed, cpu: 1 } } }, { model });
+    assert.equal(roomy.checks.find((c) => c.id === 'memory-fits-images')?.passed, true);
+    const smaller = generate({ resources: { limits: { memoryMiB: 512, cpu: 1 } } }, { model, serving: { maxImageMegapixels: 5 } });
+    assert.equal(smaller.checks.find((c) => c.id === 'memory-fits-images')?.passed, true, 'a lower image limit fits 512 MiB');
+    const twoThreads = generate({ resources: { limits: { memoryMiB: needed, cpu: 4 } } }, { model });
+    assert.equal(twoThreads.checks.find((c) => c.id === 'memory-fits-images')?.passed, false, '4 CPUs mean 2 image threads decoding at once');
+
+    const tabular = generate({ resources: { limits: { memoryMiB: 512 } } });
+    assert.equal(tabular.checks.some((c) => c.id === 'memory-fits-images'), false, 'a model without image inputs has no such check');
+  });
+
   it('LoadBalancer passes alone and fails when an Ingress also routes to it', () => {
     const alone = generate({ service: { type: 'LoadBalancer' } });
     assert.equal(alone.checks.find((c) => c.id === 'service-type')?.passed, true);
@@ -281,8 +304,8 @@ describe('checks: each one catches its problem', () => {
     });
   }
 
-  it('every catalogued check is exercised by a breaking case (or the digest / measurement tests)', () => {
-    const covered = new Set<string>([...cases.map(([id]) => id), 'image-digest', 'memory-fits-measurement']);
+  it('every catalogued check is exercised by a breaking case (or the digest / measurement / image-memory tests)', () => {
+    const covered = new Set<string>([...cases.map(([id]) => id), 'image-digest', 'memory-fits-measurement', 'memory-fits-images']);
     assert.deepEqual(Object.keys(CHECK_CATALOG).filter((id) => !covered.has(id)), []);
   });
 });

@@ -7,7 +7,7 @@ import { PNG } from 'pngjs';
 import { decodeImage, imageToTensor } from '../../main/inference/image-input';
 import { Deadline } from '../../resources/serving/src/deadline';
 import { HttpError } from '../../resources/serving/src/http-error';
-import { ImageThreads, imageThreadCount } from '../../resources/serving/src/image-threads';
+import { ImageThreads } from '../../resources/serving/src/image-threads';
 import { Logger } from '../../resources/serving/src/log';
 import { ROOT, ensureBuilt } from '../support/ensure-built';
 
@@ -109,8 +109,4 @@ test('images wait for a thread in arrival order, and one whose request ends whil
   const late = new Deadline(60_000, () => new Error('timed out'));
   late.cancel(new Error('gone already'));
   await assert.rejects(threads.decode(Uint8Array.of(5), INPUT, undefined, 'e', late), /gone already/, 'an ended request is refused at once');
-});
-
-test('image threads: half the CPUs, at least one, at most four', () => {
-  assert.deepEqual([1, 2, 3, 4, 8, 16, 64].map(imageThreadCount), [1, 1, 1, 2, 4, 4, 4]);
 });

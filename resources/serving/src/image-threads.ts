@@ -20,14 +20,6 @@ export interface ImageDecoder {
   decode(bytes: Uint8Array, input: IoMeta, settings: ImagePreprocess | undefined, label: string, deadline?: Deadline): Promise<HostTensor>;
 }
 
-/**
- * Half the CPUs, 1 to 4: decoding competes with ONNX Runtime for the same cores, and one thread already keeps up
- * with a 5 ms CNN on camera-size JPEGs (a 224x224 JPEG decodes and preprocesses in ~3 ms).
- */
-export function imageThreadCount(cpus: number): number {
-  return Math.max(1, Math.min(4, Math.floor(cpus / 2)));
-}
-
 export interface ImageThreadOptions {
   /** Images whose header declares more pixels are refused (413) before decoding. */
   maxPixels?: number;

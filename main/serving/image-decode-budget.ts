@@ -1,31 +1,20 @@
-import * as fs from 'node:fs';
-
 /**
- * The container's memory limit, and how large an image may be decoded within it. Decoding is the one step whose
+ * How large an image the serving runtime may decode within a memory limit: used by the runtime at start (with its
+ * container's cgroup limit) and by the Kubernetes checks (with the Deployment's limit). Decoding is the one step whose
  * memory a request chooses: measured here, jpeg-js peaks at ~35 bytes per pixel (a 12-megapixel phone photo: +404 MB)
  * and pngjs at ~10. A container killed for memory loses every request in flight and, with a client that retries,
  * crash-loops; a photo refused with 413 loses nothing. So the image limit is lowered to what fits.
  */
 export const DECODE_BYTES_PER_PIXEL = 36;
 /** Room kept free beside the decodes and the buffered bodies: heap growth, sockets, ONNX Runtime's own scratch. */
-const HEADROOM = 0.1;
+export const IMAGE_HEADROOM = 0.1;
 
-/** cgroup v2 memory.max, else v1 memory.limit_in_bytes; null when unlimited or unknown. */
-export function memoryLimitBytes(v2Path = '/sys/fs/cgroup/memory.max', v1Path = '/sys/fs/cgroup/memory/memory.limit_in_bytes'): number | null {
-  for (const file of [v2Path, v1Path]) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8').trim();
-    } catch {
-      continue;
-    }
-    if (text === 'max') return null;
-    const bytes = Number(text);
-    // cgroup v1 says "unlimited" with a number near 2^63.
-    if (Number.isFinite(bytes) && bytes > 0 && bytes < 2 ** 60) return bytes;
-    return null;
-  }
-  return null;
+/**
+ * Half the CPUs, 1 to 4: decoding competes with ONNX Runtime for the same cores, and one thread already keeps up
+ * with a 5 ms CNN on camera-size JPEGs (a 224x224 JPEG decodes and preprocesses in ~3 ms).
+ */
+export function imageThreadCount(cpus: number): number {
+  return Math.max(1, Math.min(4, Math.floor(cpus / 2)));
 }
 
 export interface ImagePixelBudget {
@@ -48,7 +37,7 @@ export interface ImageBudgetInputs {
 export function imagePixelBudget(input: ImageBudgetInputs): ImagePixelBudget {
   const { configuredPixels, limitBytes } = input;
   if (limitBytes === null) return { maxPixels: configuredPixels, lowered: null };
-  const free = limitBytes * (1 - HEADROOM) - input.rssBytes - input.bufferedBytes;
+  const free = limitBytes * (1 - IMAGE_HEADROOM) - input.rssBytes - input.bufferedBytes;
   const fits = Math.max(0, Math.floor(free / (DECODE_BYTES_PER_PIXEL * Math.max(1, input.imageThreads))));
   if (fits >= configuredPixels) return { maxPixels: configuredPixels, lowered: null };
   const mb = (b: number) => Math.round(b / 1048576);

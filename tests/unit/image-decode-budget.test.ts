@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DECODE_BYTES_PER_PIXEL, imagePixelBudget, memoryLimitBytes } from '../../resources/serving/src/memory-budget';
+import { DECODE_BYTES_PER_PIXEL, imagePixelBudget, imageThreadCount } from '../../main/serving/image-decode-budget';
+import { memoryLimitBytes } from '../../resources/serving/src/memory-limit';
 
 const MB = 1024 * 1024;
 
@@ -34,4 +35,8 @@ test('the image limit is lowered to what the memory limit leaves room for, and s
   const twoThreads = imagePixelBudget({ ...base, limitBytes: 512 * MB, imageThreads: 2 });
   assert.equal(twoThreads.maxPixels, Math.floor(expected / 2), 'each image thread may be decoding at once');
   assert.equal(imagePixelBudget({ ...base, limitBytes: 128 * MB }).maxPixels, 0, 'nothing fits: every image is refused rather than the container killed');
+});
+
+test('image threads: half the CPUs, at least one, at most four', () => {
+  assert.deepEqual([1, 2, 3, 4, 8, 16, 64].map(imageThreadCount), [1, 1, 1, 2, 4, 4, 4]);
 });
