@@ -15,6 +15,7 @@ import { decodeImage, imageToTensor } from '../../main/inference/image-input';
 import { OFFLINE_BASE_IMAGE } from '../../shared/schemas/spec';
 import { ensureFixtures } from '../fixtures/make-fixtures';
 import { ensureBuilt } from '../support/ensure-built';
+import { grayPng } from '../support/png-bytes';
 
 const TAG = `modeldock-test/cnn-run:${process.pid}`;
 
@@ -27,23 +28,6 @@ function photo(width: number, height: number): Buffer {
     rgba[i * 4 + 3] = 255;
   }
   return Buffer.from(jpeg.encode({ data: rgba, width, height }, 90).data);
-}
-
-/** A PNG header declaring side x side pixels, with a few bytes of data: refused before decoding. */
-function declaredPng(side: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length, 0);
-    head.write(type, 4, 'latin1');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), data])), 0);
-    return Buffer.concat([head, data, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(side, 0);
-  ihdr.writeUInt32BE(side, 4);
-  ihdr[8] = 8;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(16))), chunk('IEND', Buffer.alloc(0))]);
 }
 
 describe('an image model in its container', () => {
@@ -93,7 +77,7 @@ describe('an image model in its container', () => {
       const lowered = logs.lines.find((l) => l.event === 'image-limit-lowered');
       assert.match(lowered?.raw ?? '', /Images are limited to [\d.]+ megapixels, not 50: the container may use 256 MB/);
 
-      const bomb = await fetch(`${status.url}/predict`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: declaredPng(40000) });
+      const bomb = await fetch(`${status.url}/predict`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: grayPng(40000, 40000, zlib.deflateSync(Buffer.alloc(16))) });
       assert.equal(bomb.status, 413);
       assert.match(((await bomb.json()) as { error: string }).error, /40000x40000 is 1600 megapixels, beyond the [\d.]+ allowed here/);
       // A phone-size photo is refused with a sentence, not answered by the kernel's OOM killer.

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import * as zlib from 'node:zlib';
 import * as jpeg from 'jpeg-js';
 import { decodeImage } from '../../main/inference/image-input';
 import { ensureFixtures } from '../fixtures/make-fixtures';
+import { blackPng } from '../support/png-bytes';
 import { readJson, runToExit, startServer, tempDir } from './serving-support';
 
 /** A camera-size JPEG with some texture, so it takes the decoder real work (a few hundred ms in JavaScript). */
@@ -30,29 +30,6 @@ function imageModelConfig(t: { after: (fn: () => void) => void }, fixtures: stri
   return config;
 }
 
-/** A real PNG of side x side black gray pixels: a few hundred KB that inflate to side² bytes, then 4 x side² as RGBA. */
-async function pngBomb(side: number): Promise<Buffer> {
-  const chunk = (type: string, data: Buffer) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length, 0);
-    head.write(type, 4, 'latin1');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), data])), 0);
-    return Buffer.concat([head, data, crc]);
-  };
-  const deflate = zlib.createDeflate({ level: 9 });
-  const parts: Buffer[] = [];
-  deflate.on('data', (b: Buffer) => parts.push(b));
-  const row = Buffer.alloc(side + 1); // filter byte 0, then the row
-  for (let y = 0; y < side; y++) deflate.write(row);
-  await new Promise((resolve) => deflate.end(resolve));
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(side, 0);
-  ihdr.writeUInt32BE(side, 4);
-  ihdr[8] = 8;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', Buffer.concat(parts)), chunk('IEND', Buffer.alloc(0))]);
-}
-
 function peakRssMb(pid: number): number {
   const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'))!;
   return Number(line.split(/\s+/)[1]) / 1024;
@@ -61,7 +38,7 @@ function peakRssMb(pid: number): number {
 test('an image declaring more pixels than serving.maxImageMegapixels is refused from its header (413), with no memory spike', async (t) => {
   const fixtures = await ensureFixtures();
   const server = await startServer(t, { args: ['--config', imageModelConfig(t, fixtures)] });
-  const bomb = await pngBomb(12000); // 144 MP declared; decoding it took the server past 1 GB before this check
+  const bomb = await blackPng(12000); // 144 MP declared; decoding it took the server past 1 GB before this check
   assert.ok(bomb.length < 1024 * 1024, `the bomb is small on the wire (${bomb.length} bytes)`);
   const before = peakRssMb(server.child.pid!);
   const refused = await fetch(`${server.url}/predict`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: bomb });

@@ -5,6 +5,7 @@ import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { decodeImage, imageDimensions } from '../../main/inference/image-input';
 import { isModelDockError } from '../../shared/errors';
+import { grayPng } from '../support/png-bytes';
 
 function pngBytes(width: number, height: number): Buffer {
   const image = new PNG({ width, height });
@@ -14,23 +15,6 @@ function pngBytes(width: number, height: number): Buffer {
 
 function jpegBytes(width: number, height: number): Buffer {
   return Buffer.from(jpeg.encode({ data: Buffer.alloc(width * height * 4, 90), width, height }, 80).data);
-}
-
-/** A PNG whose header declares width x height gray pixels, with `idat` as its data (need not match). */
-function declaredPng(width: number, height: number, idat: Buffer): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length, 0);
-    head.write(type, 4, 'latin1');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), data])), 0);
-    return Buffer.concat([head, data, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth; colour type 0 (gray), no interlace
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
 }
 
 test('image dimensions come from the header alone: PNG, baseline JPEG, and a progressive frame after other segments', () => {
@@ -53,7 +37,7 @@ test('image dimensions come from the header alone: PNG, baseline JPEG, and a pro
 
 test('a decompression bomb is refused from its header, before a pixel is allocated', () => {
   // 30000 x 30000 declared, a few bytes of data: decoding would allocate 3.6 GB before finding out.
-  const bomb = declaredPng(30000, 30000, zlib.deflateSync(Buffer.alloc(64)));
+  const bomb = grayPng(30000, 30000, zlib.deflateSync(Buffer.alloc(64)));
   assert.throws(() => decodeImage(bomb, 'bomb.png'), (error: unknown) => isModelDockError(error) && error.code === 'image-too-large'
     && /30000x30000 is 900 megapixels, beyond the 100 allowed here/.test(error.message));
   // The caller's budget applies the same way; an image within it decodes as usual.
