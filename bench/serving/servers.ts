@@ -88,7 +88,8 @@ export async function startRuntime(launch: RuntimeLaunch): Promise<RunningServer
   const child = startChild(process.execPath, [...(launch.nodeFlags ?? []), launch.script ?? defaultRuntimeScript, '--config', configPath, '--port', '0', '--host', '127.0.0.1'], {
     cwd: launch.workDir,
     // A runtime copied elsewhere (an A/B build) still finds onnxruntime-node in this repo.
-    env: { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules'), ...launch.env },
+    // MALLOC_ARENA_MAX as the image sets it (main/docker/dockerfile.ts), so the memory figures are the image's.
+    env: { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules'), MALLOC_ARENA_MAX: '2', ...launch.env },
   });
   const stderrTail = tailOf(child.stderr);
   let port = 0;

@@ -84,8 +84,10 @@ FROM ${input.base}
 # Working folder inside the image; the paths below are all under /app.
 WORKDIR ${IMAGE_PATHS.app}
 
-# Node runs in production mode: no development-only checks.
-ENV NODE_ENV=production
+# Node runs in production mode: no development-only checks. MALLOC_ARENA_MAX: the C library gives each thread that
+# allocates a memory pool of its own, and freed memory stays in those pools; with the server, inference and image
+# threads that kept ~100 MB more resident for a 224x224 CNN under load. Two pools are enough.
+ENV NODE_ENV=production MALLOC_ARENA_MAX=2
 
 # --- 1. ONNX Runtime ${input.ortVersion} (the engine that runs the model) -----------------------------
 # Only its Linux library for this platform: no GPU providers, nothing for other systems.
@@ -93,7 +95,8 @@ ENV NODE_ENV=production
 COPY ${CONTEXT_DIRS.onnxruntime}/ ${IMAGE_PATHS.nodeModules}/
 
 # --- 2. The ModelDock server (HTTP API, batching, metrics) -------------------------------------
-# Two plain JavaScript files; no "npm install" happens here, so the build needs no network.
+# Three plain JavaScript files (the server, its inference threads, its image threads); no "npm install" happens
+# here, so the build needs no network.
 COPY ${CONTEXT_DIRS.runtime}/ ${IMAGE_PATHS.runtime}/
 
 # --- How the container runs ------------------------------------------------------------------

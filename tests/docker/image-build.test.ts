@@ -86,6 +86,7 @@ describe('building the serving image', () => {
     assert.ok(!steps.some((s) => /^RUN\b/.test(s)), 'no RUN step: a base without a shell must work');
     assert.ok(steps.includes('USER 10001:10001'));
     assert.ok(steps.includes('EXPOSE 8080'));
+    assert.ok(steps.includes('ENV NODE_ENV=production MALLOC_ARENA_MAX=2'), 'two malloc pools, not one per thread: less memory kept resident');
     const entrypoint = steps.find((s) => s.startsWith('ENTRYPOINT '));
     assert.deepEqual(JSON.parse(entrypoint!.slice('ENTRYPOINT '.length)), ['node', '/app/serving/modeldock-serve.js']);
     assert.deepEqual(JSON.parse(steps.find((s) => s.startsWith('CMD '))!.slice(4)), ['--config', '/app/config/runtime.json']);
@@ -106,7 +107,7 @@ describe('building the serving image', () => {
     // Every block is explained for a reader who does not know Docker.
     const lines = plan.dockerfile.split('\n');
     for (const [i, line] of lines.entries()) {
-      if (/^(FROM|COPY|USER|EXPOSE|HEALTHCHECK|ENTRYPOINT|LABEL|WORKDIR)\b/.test(line)) {
+      if (/^(FROM|COPY|USER|EXPOSE|HEALTHCHECK|ENTRYPOINT|LABEL|WORKDIR|ENV)\b/.test(line)) {
         assert.ok(lines.slice(Math.max(0, i - 3), i).some((l) => l.startsWith('#')), `no comment above: ${line}`);
       }
     }
