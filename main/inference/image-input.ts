@@ -74,7 +74,8 @@ function tooLarge(width: number, height: number, maxPixels: number): ModelDockEr
   });
 }
 
-function formatMegapixels(pixels: number): string {
+/** Megapixels as messages show them: whole above 10, one decimal above 1, two significant digits below. */
+export function formatMegapixels(pixels: number): string {
   const mp = pixels / 1e6;
   if (mp >= 10) return String(Math.round(mp));
   return mp >= 1 ? String(Math.round(mp * 10) / 10) : String(Number(mp.toPrecision(2)));

@@ -8,6 +8,7 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { CheckResult } from '../../shared/schemas/kubernetes';
+import { formatMegapixels } from '../inference/image-input';
 import { DECODE_BYTES_PER_PIXEL, IMAGE_HEADROOM, imagePixelBudget, imageThreadCount } from '../serving/image-decode-budget';
 import { CHECK_CATALOG, type CheckId } from './check-catalog';
 import { objectRef, type K8sObject } from './k8s-object';
@@ -319,14 +320,13 @@ function checkImageMemory(d: K8sObject, containers: IContainer[], set: ObjectSet
   const serverBytes = context.measuredPeakMemoryBytes ?? ASSUMED_SERVER_BYTES;
   const budget = imagePixelBudget({ configuredPixels: configuredMp * 1e6, limitBytes: limit, rssBytes: serverBytes, bufferedBytes, imageThreads: threads });
   const mib = (b: number) => Math.ceil(b / 1024 / 1024);
-  const mp = (p: number) => (p >= 10e6 ? String(Math.round(p / 1e6)) : String(Math.round(p / 1e5) / 10));
   const needed = minimumLimitBytes(configuredMp * 1e6, serverBytes, bufferedBytes, threads);
   const measured = context.measuredPeakMemoryBytes !== null ? 'the load test\'s peak' : `about ${mib(ASSUMED_SERVER_BYTES)} MiB for the server (no load test given)`;
   add('memory-fits-images', d, budget.lowered === null,
     budget.lowered === null
-      ? `A ${mib(limit)} MiB limit leaves room to decode images up to the ${mp(configuredMp * 1e6)} megapixel limit (${DECODE_BYTES_PER_PIXEL} bytes per pixel on ${threads} image thread(s), beside ${measured}).`
-      : `With a ${mib(limit)} MiB limit the server will accept images only up to ${mp(budget.maxPixels)} megapixels, not ${mp(configuredMp * 1e6)}: decoding takes about ${DECODE_BYTES_PER_PIXEL} bytes per pixel (a 12 MP phone photo: ~${mib(12e6 * DECODE_BYTES_PER_PIXEL)} MiB) beside ${measured}. Larger photos get 413.`,
-    `Raise resources.limits.memoryMiB to at least ${mib(needed)} to accept ${mp(configuredMp * 1e6)} MP images, or lower serving.maxImageMegapixels to the largest image your clients send.`);
+      ? `A ${mib(limit)} MiB limit leaves room to decode images up to the ${formatMegapixels(configuredMp * 1e6)} megapixel limit (${DECODE_BYTES_PER_PIXEL} bytes per pixel on ${threads} image thread(s), beside ${measured}).`
+      : `With a ${mib(limit)} MiB limit the server will accept images only up to ${formatMegapixels(budget.maxPixels)} megapixels, not ${formatMegapixels(configuredMp * 1e6)}: decoding takes about ${DECODE_BYTES_PER_PIXEL} bytes per pixel (a 12 MP phone photo: ~${mib(12e6 * DECODE_BYTES_PER_PIXEL)} MiB) beside ${measured}. Larger photos get 413.`,
+    `Raise resources.limits.memoryMiB to at least ${mib(needed)} to accept ${formatMegapixels(configuredMp * 1e6)} MP images, or lower serving.maxImageMegapixels to the largest image your clients send.`);
 }
 
 /** The smallest memory limit with room for `pixels` on every image thread (the inverse of imagePixelBudget). */

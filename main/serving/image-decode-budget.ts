@@ -1,3 +1,5 @@
+import { formatMegapixels } from '../inference/image-input';
+
 /**
  * How large an image the serving runtime may decode within a memory limit: used by the runtime at start (with its
  * container's cgroup limit) and by the Kubernetes checks (with the Deployment's limit). Decoding is the one step whose
@@ -41,10 +43,9 @@ export function imagePixelBudget(input: ImageBudgetInputs): ImagePixelBudget {
   const fits = Math.max(0, Math.floor(free / (DECODE_BYTES_PER_PIXEL * Math.max(1, input.imageThreads))));
   if (fits >= configuredPixels) return { maxPixels: configuredPixels, lowered: null };
   const mb = (b: number) => Math.round(b / 1048576);
-  const mp = (p: number) => (p >= 10e6 ? String(Math.round(p / 1e6)) : String(Math.round(p / 1e5) / 10));
   return {
     maxPixels: fits,
-    lowered: `Images are limited to ${mp(fits)} megapixels, not ${mp(configuredPixels)}: the container may use ${mb(limitBytes)} MB, `
+    lowered: `Images are limited to ${formatMegapixels(fits)} megapixels, not ${formatMegapixels(configuredPixels)}: the container may use ${mb(limitBytes)} MB, `
       + `${mb(input.rssBytes)} MB are in use with the model loaded, ${mb(input.bufferedBytes)} MB are kept for request bodies, and decoding `
       + `takes about ${DECODE_BYTES_PER_PIXEL} bytes per pixel on each of ${input.imageThreads} image thread(s). A larger image gets 413 instead `
       + `of the container being killed for memory. To accept larger images, raise the memory limit (or lower MODELDOCK_MAX_BUFFERED_MB).`,

@@ -20,6 +20,15 @@ function png(width: number, height: number): Buffer {
   return PNG.sync.write(image);
 }
 
+/** A stand-in image-thread script (the lines after `parentPort` is in scope), in a folder removed after the test. */
+function standInThread(t: { after: (fn: () => void) => void }, body: string[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-image-thread-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const script = path.join(dir, 'thread.cjs');
+  fs.writeFileSync(script, ["const { parentPort } = require('node:worker_threads');", ...body].join('\n'));
+  return script;
+}
+
 function logger(lines: string[]): Logger {
   return new Logger('info', (text) => { lines.push(text); });
 }
@@ -46,17 +55,13 @@ test('an image thread decodes and preprocesses exactly as the server thread woul
 });
 
 test('an image thread that dies fails only its own images, is replaced, and the next image decodes', async (t) => {
-  // A stand-in thread script: answers with a one-value tensor, or ends the thread when the first byte is 0.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-image-thread-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const script = path.join(dir, 'thread.cjs');
-  fs.writeFileSync(script, [
-    "const { parentPort } = require('node:worker_threads');",
+  // Answers with a one-value tensor, or ends the thread when the first byte is 0.
+  const script = standInThread(t, [
     "parentPort.on('message', (job) => {",
     '  if (job.bytes[0] === 0) process.exit(7);',
     "  parentPort.postMessage({ tensor: { name: 'image', elementType: 'float32', dims: [1], data: new Float32Array([job.bytes[0]]) } });",
     '});',
-  ].join('\n'));
+  ]);
   const lines: string[] = [];
   const threads = new ImageThreads(1, logger(lines), { script });
   t.after(() => threads.close());
@@ -74,18 +79,14 @@ test('an image thread that dies fails only its own images, is replaced, and the 
 });
 
 test('images wait for a thread in arrival order, and one whose request ends while it waits is never decoded', async (t) => {
-  // A stand-in thread script that takes 150 ms per image and answers [first byte, images it has decoded so far].
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-image-thread-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const script = path.join(dir, 'slow.cjs');
-  fs.writeFileSync(script, [
-    "const { parentPort } = require('node:worker_threads');",
+  // Takes 150 ms per image and answers [first byte, images it has decoded so far].
+  const script = standInThread(t, [
     'let decoded = 0;',
     "parentPort.on('message', (job) => setTimeout(() => {",
     '  decoded++;',
     "  parentPort.postMessage({ tensor: { name: 'image', elementType: 'float32', dims: [2], data: new Float32Array([job.bytes[0], decoded]) } });",
     '}, 150));',
-  ].join('\n'));
+  ]);
   const depths: number[] = [];
   const threads = new ImageThreads(1, logger([]), { script, onQueueDepth: (n) => depths.push(n) });
   t.after(() => threads.close());

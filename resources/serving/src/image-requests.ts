@@ -21,6 +21,7 @@ export async function feedsFromRawImage(body: Buffer, model: ModelInfo, decoder:
   if (model.inputs.length > 1) {
     throw badRequest(`This model has other inputs besides the image (${names(model.inputs)}); send multipart/form-data with a part for each.`);
   }
+  checkImageBytes(body, 'The image');
   return checkFeedSet([await imageTensor(body, input, 'The image', model, decoder, deadline)], model.inputs);
 }
 
@@ -80,8 +81,8 @@ function checkImageBytes(bytes: Buffer, label: string): void {
   if (!isImageBytes(bytes)) throw new HttpError(415, `${label} is not a PNG or JPEG image.`);
 }
 
-async function imageTensor(bytes: Buffer, inputName: string, label: string, model: ModelInfo, decoder: ImageDecoder, deadline?: Deadline): Promise<HostTensor> {
-  checkImageBytes(bytes, label);
+/** Bytes already known to be PNG or JPEG (checkImageBytes) -> the input tensor, from the image threads. */
+function imageTensor(bytes: Buffer, inputName: string, label: string, model: ModelInfo, decoder: ImageDecoder, deadline?: Deadline): Promise<HostTensor> {
   const input = model.inputs.find((i) => i.name === inputName)!;
   return decoder.decode(bytes, input, model.imageInputs.get(inputName), label, deadline);
 }

@@ -54,7 +54,8 @@ export class ImageThreads implements ImageDecoder {
   private readonly byDeadline = new WeakMap<Deadline, Job[]>();
   private reportedDepth = 0;
   private closed = false;
-  private readonly maxPixels: number;
+  /** The largest image, in pixels, the threads will decode. */
+  readonly maxPixels: number;
   private readonly script: string;
 
   constructor(size: number, private readonly log: Logger, private readonly options: ImageThreadOptions = {}) {

@@ -12,7 +12,7 @@ import { ModelMonitor, MonitorSetupError } from './model-monitor';
 import { describeModel } from './model-info';
 import { ImageThreads } from './image-threads';
 import { memoryLimitBytes } from './memory-limit';
-import { imagePixelBudget, imageThreadCount, type ImagePixelBudget } from '../../../main/serving/image-decode-budget';
+import { imagePixelBudget, imageThreadCount } from '../../../main/serving/image-decode-budget';
 import { Scheduler } from './scheduler';
 import { outputKind } from '../../../main/monitoring/output-kind';
 import { RUNTIME_VERSION, ModelServer, type ServerMonitoring } from './server';
@@ -183,11 +183,10 @@ async function main(): Promise<void> {
     await pool.close();
   }
   const warmupMs = performance.now() - warmStarted;
-  let imagePixels: ImagePixelBudget | null = null;
   if (model.imageInputs.size > 0) {
     // Sized once the model is loaded and warm, so the memory left for decoding is known.
     const threads = imageThreadCount(plan.cpus);
-    imagePixels = imagePixelBudget({
+    const imagePixels = imagePixelBudget({
       configuredPixels: Math.round(settings.maxImageMegapixels * 1e6),
       limitBytes: memoryLimitBytes(),
       rssBytes: process.memoryUsage.rss(),
@@ -244,7 +243,7 @@ async function main(): Promise<void> {
     // maxBatchSize is the effective size (what the scheduler uses); configured/effective/reason say how it was chosen.
     batching: model.batchable ? { maxBatchSize: batching.effective, maxBatchDelayMs: settings.maxBatchDelayMs, ...batching } : false,
     workers: placement.inline ? 0 : plan.workers,
-    ...(images && imagePixels ? { imageThreads: images.threadCount, maxImageMegapixels: Math.round(imagePixels.maxPixels / 1e4) / 100 } : {}),
+    ...(images ? { imageThreads: images.threadCount, maxImageMegapixels: Math.round(images.maxPixels / 1e4) / 100 } : {}),
     intraOpThreads: placement.inline ? 1 : plan.intraOpThreads,
     inference: placement.reason,
     cpus: plan.cpus,

@@ -44,10 +44,16 @@ export function openSyncSession(modelPath: string): SyncSession | null {
     mod.initOrt();
     const native = new Native();
     native.loadModel(modelPath, servingSessionOptions(1));
+    // The binding takes the outputs to fetch as an object; a runner asks for the same list every run.
+    let lastFetches: string[] | null = null;
+    let wanted: Record<string, null> = {};
     return {
       run(feeds, fetches) {
-        const wanted: Record<string, null> = {};
-        for (const name of fetches) wanted[name] = null;
+        if (fetches !== lastFetches) {
+          wanted = {};
+          for (const name of fetches) wanted[name] = null;
+          lastFetches = fetches;
+        }
         const raw = native.run(feeds, wanted, {});
         const out: Record<string, ort.Tensor> = {};
         for (const name of fetches) {
