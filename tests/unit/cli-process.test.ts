@@ -32,6 +32,12 @@ test('modeldock ui prints exactly one URL line, serves with the token, and stops
   const site = path.join(dir, 'site');
   fs.mkdirSync(site);
   fs.writeFileSync(path.join(site, 'index.html'), '<!doctype html><title>ModelDock</title>');
+  // A month-old upload nothing refers to: web mode clears it at start.
+  const staleUpload = path.join(dir, 'data', 'uploads', 'old');
+  fs.mkdirSync(staleUpload, { recursive: true });
+  fs.writeFileSync(path.join(staleUpload, 'model.onnx'), Buffer.alloc(2048));
+  const monthAgo = new Date(Date.now() - 30 * 86_400_000);
+  for (const p of [path.join(staleUpload, 'model.onnx'), staleUpload]) fs.utimesSync(p, monthAgo, monthAgo);
   const child = spawn(process.execPath, ['--import', 'tsx', CLI_SOURCE, 'ui', '--no-open'], {
     cwd: ROOT,
     env: { ...process.env, MODELDOCK_DATA_DIR: path.join(dir, 'data'), MODELDOCK_STATIC_DIR: site, NO_COLOR: '1' },
@@ -39,6 +45,8 @@ test('modeldock ui prints exactly one URL line, serves with the token, and stops
   });
   t.after(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
   let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
   const line = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no URL line within 30 s')), 30000);
     child.stdout.on('data', (d: Buffer) => {
@@ -68,6 +76,8 @@ test('modeldock ui prints exactly one URL line, serves with the token, and stops
   child.kill('SIGINT');
   assert.equal(await exited, 0);
   assert.equal(stdout.trim().split('\n').length, 1, 'exactly one line on stdout');
+  assert.match(stderr, /Removed 1 upload folder\(s\) \(2\.00 KB\)/);
+  assert.ok(!fs.existsSync(staleUpload));
 });
 
 test('Ctrl-C cancels a running benchmark: partial results, exit code 130, no worker left behind', async (t) => {

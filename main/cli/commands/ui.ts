@@ -2,8 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ModelDockError } from '../../../shared/errors';
 import { createEngine } from '../../engine/engine';
+import { pruneUploads, referencedPaths, UPLOAD_MAX_AGE_DAYS } from '../../web/upload-retention';
 import { startWebServer } from '../../web/web-server';
 import { intValue, oneValue } from '../args';
+import { formatBytes } from '../format';
 import { EXIT, type CommandDef } from '../command';
 import { canOpenBrowser, openBrowser } from '../open-browser';
 
@@ -35,6 +37,10 @@ export const uiCommand: CommandDef = {
       }
       if (!ctx.args.flags.has('no-open') && canOpenBrowser(ctx.io.env)) openBrowser(server.url);
       ctx.io.stderr.write(ctx.err.dim('Press Ctrl-C to stop.\n'));
+      const pruned = pruneUploads(engine.services.dataDir, await referencedPaths(engine.services));
+      if (pruned.removed.length) {
+        ctx.io.stderr.write(ctx.err.dim(`Removed ${pruned.removed.length} upload folder(s) (${formatBytes(pruned.freedBytes)}) under ${engine.services.dataDir}: untouched for ${UPLOAD_MAX_AGE_DAYS} days, and neither a recent model nor a built version's files.\n`));
+      }
       await new Promise<void>((resolve) => {
         if (ctx.signal.aborted) resolve();
         ctx.signal.addEventListener('abort', () => resolve(), { once: true });
