@@ -2,6 +2,7 @@ import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { ModelDockError } from '../../shared/errors';
 import { ImagePreprocessSchema, type ImagePreprocess } from '../../shared/schemas/spec';
+import { applyOrientation, exifOrientation } from './exif-orientation';
 import { numberToFloat16Bits } from './float16';
 import { allocateValues, formatDims, type HostTensor } from './host-tensor';
 import { nonTensorInput } from './json-input';
@@ -15,8 +16,10 @@ import type { IoMeta } from './worker-protocol';
 export interface DecodedImage {
   width: number;
   height: number;
-  /** RGBA, 8 bits per channel, row-major. */
+  /** RGBA, 8 bits per channel, row-major, as the file stores them. */
   rgba: Uint8Array;
+  /** The file's EXIF Orientation (1-8; 1 = as stored), applied only when the input's settings say `orientation: exif`. */
+  orientation?: number;
 }
 
 /** The most pixels any image may have here (the serving runtime sets its own, lower, budget). */
@@ -88,11 +91,11 @@ export function decodeImage(bytes: Uint8Array, fileName: string, maxPixels = MAX
   try {
     if (isPng(bytes)) {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      return { width: png.width, height: png.height, rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
+      return { width: png.width, height: png.height, rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength), orientation: exifOrientation(bytes) };
     }
     if (isJpeg(bytes)) {
       const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: 1024 });
-      return { width: img.width, height: img.height, rgba: img.data };
+      return { width: img.width, height: img.height, rgba: img.data, orientation: exifOrientation(bytes) };
     }
   } catch (error) {
     throw new ModelDockError({
@@ -155,9 +158,10 @@ function plan(input: IoMeta, settings: ImagePreprocess, explicit: boolean, image
   };
 }
 
-export function imageToTensor(image: DecodedImage, input: IoMeta, settings?: ImagePreprocess): HostTensor {
+export function imageToTensor(stored: DecodedImage, input: IoMeta, settings?: ImagePreprocess): HostTensor {
   if (!input.isTensor || !input.elementType) throw nonTensorInput(input.name);
   const s = settings ?? ImagePreprocessSchema.parse({ type: 'image' });
+  const image = s.orientation === 'exif' ? applyOrientation(stored, stored.orientation ?? 1) : stored;
   const p = plan(input, s, settings !== undefined, image);
   const type = input.elementType;
   const isFloat = type === 'float32' || type === 'float64' || type === 'float16';

@@ -18,6 +18,8 @@ export const ImagePreprocessSchema = z.object({
   height: z.number().int().min(1).max(16384).optional().describe('Resize to this height; by default the model input\'s height.'),
   colorOrder: z.enum(['RGB', 'BGR', 'GRAY']).default('RGB').describe('Channel order the model was trained with.'),
   resize: z.enum(['stretch', 'center-crop']).default('stretch').describe('stretch: scale to size; center-crop: scale the short side, then crop.'),
+  orientation: z.enum(['as-stored', 'exif']).default('as-stored')
+    .describe('as-stored: pixels as the file stores them, as PIL Image.open, Keras load_img and torchvision decode_image read them. exif: first turn the photo upright as its EXIF Orientation tag says (phone photos; PIL ImageOps.exif_transpose).'),
   scale: z.number().default(1 / 255).describe('Multiply pixel values (0-255) by this first, e.g. 1/255 for 0..1.'),
   mean: z.array(z.number()).min(1).max(4).optional().describe('Per-channel mean subtracted after scaling, e.g. ImageNet [0.485, 0.456, 0.406].'),
   std: z.array(z.number().positive()).min(1).max(4).optional().describe('Per-channel standard deviation divided after the mean.'),

@@ -290,7 +290,7 @@ test('image models: multipart and raw PNG/JPEG bodies are decoded and preprocess
   const fixtures = await ensureFixtures();
   const dir = tempDir(t);
   const configPath = path.join(dir, 'runtime.json');
-  const preprocess = { type: 'image', layout: 'NCHW', colorOrder: 'RGB', resize: 'stretch', scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] } as const;
+  const preprocess = { type: 'image', layout: 'NCHW', colorOrder: 'RGB', resize: 'stretch', orientation: 'as-stored', scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] } as const;
   const labels = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
   require('node:fs').writeFileSync(configPath, JSON.stringify({ model: { path: path.join(fixtures, 'cnn.onnx'), name: 'cifar', version: '3' }, labels, inputs: { image: preprocess } }));
   const server = await startServer(t, { args: ['--config', configPath] });

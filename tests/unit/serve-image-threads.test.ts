@@ -10,9 +10,10 @@ import { HttpError } from '../../resources/serving/src/http-error';
 import { ImageThreads } from '../../resources/serving/src/image-threads';
 import { Logger } from '../../resources/serving/src/log';
 import { ROOT, ensureBuilt } from '../support/ensure-built';
+import { orientationTiff, pngWithExif } from '../support/exif-bytes';
 
 const INPUT = { name: 'image', isTensor: true, elementType: 'float32' as const, dims: [null, 3, 8, 8] };
-const SETTINGS = { type: 'image', layout: 'NCHW', colorOrder: 'BGR', resize: 'stretch', scale: 1 / 255, mean: [0.1, 0.2, 0.3], std: [0.5, 0.5, 0.5] } as const;
+const SETTINGS = { type: 'image', layout: 'NCHW', colorOrder: 'BGR', resize: 'stretch', orientation: 'as-stored', scale: 1 / 255, mean: [0.1, 0.2, 0.3], std: [0.5, 0.5, 0.5] } as const;
 
 function png(width: number, height: number): Buffer {
   const image = new PNG({ width, height });
@@ -48,6 +49,14 @@ test('an image thread decodes and preprocesses exactly as the server thread woul
     assert.deepEqual([...(got.data as Float32Array)], [...(expected.data as Float32Array)]);
   }
   assert.deepEqual(bytes, png(20, 12), 'the body is copied before it travels, not taken away');
+
+  // A phone photo's EXIF orientation reaches the thread's preprocessing: upright with `orientation: exif`.
+  const portrait = pngWithExif(png(12, 20), orientationTiff(6));
+  const exif = { ...settings, orientation: 'exif' as const };
+  const upright = await threads.decode(portrait, INPUT, exif, 'portrait.png');
+  assert.deepEqual([...(upright.data as Float32Array)], [...(imageToTensor(decodeImage(portrait, 'x'), INPUT, exif).data as Float32Array)]);
+  const asStored = await threads.decode(portrait, INPUT, settings, 'portrait.png');
+  assert.notDeepEqual([...(asStored.data as Float32Array)], [...(upright.data as Float32Array)]);
 
   const broken = threads.decode(bytes.subarray(0, 60), INPUT, settings, '"broken.png"');
   await assert.rejects(broken, (error: unknown) => error instanceof HttpError && error.status === 400 && /"broken.png" cannot be decoded/.test(error.message));
