@@ -210,6 +210,15 @@ test('multi-input, int64, string (b64 and BYTES) and bool models through every p
   const binBody = Buffer.from(await binRes.arrayBuffer());
   const n = Number(binRes.headers.get('inference-header-content-length'));
   assert.deepEqual(binBody.subarray(n), payload);
+  // Bytes that are not UTF-8 cannot reach a string input unchanged: refused, not turned into U+FFFD.
+  const latin1 = await postJson(`${words.url}/v1/models/string-input:predict`, { instances: [{ b64: Buffer.from([0x63, 0x61, 0x66, 0xe9]).toString('base64') }] });
+  assert.equal(latin1.status, 400);
+  assert.match(latin1.body.error, /the bytes at \[0\] is not UTF-8 text/);
+  const badElement = Buffer.concat([element('ok'), Buffer.from([2, 0, 0, 0, 0xff, 0xfe])]);
+  const badHead = Buffer.from(JSON.stringify({ inputs: [{ name: 'words', shape: [2], datatype: 'BYTES', parameters: { binary_data_size: badElement.length } }] }));
+  const badBinary = await fetch(`${words.url}/v2/models/string-input/infer`, { method: 'POST', headers: { 'Inference-Header-Content-Length': String(badHead.length) }, body: Buffer.concat([badHead, badElement]) });
+  assert.equal(badBinary.status, 400);
+  assert.match((await readJson(badBinary)).error, /Input "words": BYTES element 1 is not UTF-8 text/);
 
   const bools = await startServer(t, { args: ['--model', path.join(fixtures, 'bool-input.onnx')] });
   const not = await postJson(`${bools.url}/v2/models/bool-input/infer`, { inputs: [{ name: 'mask', shape: [1, 4], datatype: 'BOOL', data: [true, false, true, false] }] });
@@ -340,6 +349,65 @@ test('image models: multipart and raw PNG/JPEG bodies are decoded and preprocess
   const broken = await fetch(`${server.url}/predict`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: red.subarray(0, 60) });
   assert.equal(broken.status, 400);
   assert.match((await readJson(broken)).error, /cannot be decoded/);
+});
+
+test('image models take encoded images inside JSON: {"b64"} rows and columns (TF Serving), V2 BYTES as binary or base64 (Triton)', async (t) => {
+  const fixtures = await ensureFixtures();
+  const server = await startServer(t, { args: ['--model', path.join(fixtures, 'cnn.onnx')] });
+  const model = 'cnn';
+  const red = pngOf(48, 40, (x) => [200, x * 4, 30]);
+  const blue = pngOf(32, 32, (_x, y) => [10, y * 5, 220]);
+  const b64 = (bytes: Buffer) => ({ b64: bytes.toString('base64') });
+
+  // The reference: the same images as a multipart form, the path the previous test checks against ONNX Runtime.
+  const form = new FormData();
+  form.append('image', new Blob([red], { type: 'image/png' }), 'red.png');
+  form.append('image', new Blob([blue], { type: 'image/png' }), 'blue.png');
+  const expected = (await readJson(await fetch(`${server.url}/predict`, { method: 'POST', body: form }))).predictions as number[][];
+  assert.equal(expected.length, 2);
+
+  const lesson = await postJson(`${server.url}/predict`, { instances: [b64(red), b64(blue)] });
+  assert.equal(lesson.status, 200, JSON.stringify(lesson.body));
+  assertClose(lesson.body.predictions, expected);
+  const named = await postJson(`${server.url}/v1/models/${model}:predict`, { instances: [{ image: b64(red) }, { image: b64(blue) }] });
+  assertClose(named.body.predictions, expected);
+  const columns = await postJson(`${server.url}/v1/models/${model}:predict`, { inputs: { image: [b64(red), b64(blue)] } });
+  assertClose(columns.body.outputs, expected);
+  const one = await postJson(`${server.url}/v1/models/${model}:predict`, { inputs: b64(blue) });
+  assertClose(one.body.outputs, [expected[1]]);
+
+  const v2Json = await postJson(`${server.url}/v2/models/${model}/infer`, { id: 'x1', inputs: [{ name: 'image', datatype: 'BYTES', shape: [2], data: [red.toString('base64'), blue.toString('base64')] }] });
+  assert.equal(v2Json.status, 200, JSON.stringify(v2Json.body));
+  assert.equal(v2Json.body.id, 'x1');
+  assert.deepEqual(v2Json.body.outputs[0].shape, [2, 10]);
+  assertClose([v2Json.body.outputs[0].data], [expected.flat()]);
+  // Triton's clients send images as binary BYTES: each element a 4-byte little-endian length, then the file.
+  const element = (bytes: Buffer) => { const h = Buffer.alloc(4); h.writeUInt32LE(bytes.length); return Buffer.concat([h, bytes]); };
+  const payload = Buffer.concat([element(red), element(blue)]);
+  const head = Buffer.from(JSON.stringify({ inputs: [{ name: 'image', datatype: 'BYTES', shape: [2], parameters: { binary_data_size: payload.length } }] }));
+  const binary = await fetch(`${server.url}/v2/models/${model}/infer`, { method: 'POST', headers: { 'Inference-Header-Content-Length': String(head.length) }, body: Buffer.concat([head, payload]) });
+  assert.equal(binary.status, 200);
+  assertClose([(await readJson(binary)).outputs[0].data], [expected.flat()]);
+
+  const errors: Array<[string, unknown, number, RegExp]> = [
+    ['/predict', { instances: [b64(red), [[[0]]]] }, 400, /mixes images \(\{"b64": \.\.\.\}\) and values; row 1 is not an image/],
+    ['/predict', { instances: [b64(Buffer.from('hello'))] }, 415, /The image in instance 0 is not a PNG or JPEG image/],
+    ['/predict', { instances: [b64(red.subarray(0, 60))] }, 400, /The image in instance 0 cannot be decoded/],
+    [`/v2/models/${model}/infer`, { inputs: [{ name: 'image', datatype: 'BYTES', shape: [1, 1], data: [red.toString('base64')] }] }, 400, /take shape \[N\], one element per image; got \[1, 1\]/],
+    [`/v2/models/${model}/infer`, { inputs: [{ name: 'image', datatype: 'BYTES', shape: [2], data: [red.toString('base64')] }] }, 400, /shape \[2\] needs 2 images but "data" holds 1/],
+    [`/v2/models/${model}/infer`, { inputs: [{ name: 'image', datatype: 'BYTES', shape: [1], data: ['not base64!'] }] }, 400, /image 0 in "data" \(JSON carries images as base64\) is not base64 text/],
+  ];
+  for (const [route, body, status, message] of errors) {
+    const res = await postJson(`${server.url}${route}`, body);
+    assert.equal(res.status, status, `${route} ${JSON.stringify(body).slice(0, 80)}: ${JSON.stringify(res.body)}`);
+    assert.match(res.body.error, message);
+  }
+  // Still serving after all that.
+  assertClose((await postJson(`${server.url}/predict`, { instances: [b64(red)] })).body.predictions, [expected[0]]);
+  // /openapi.json tells client generators an instance may be an encoded image.
+  const api = await readJson(await fetch(`${server.url}/openapi.json`));
+  assert.ok(api.components.schemas.Instance.oneOf.some((s: { required?: string[] }) => s.required?.includes('b64')));
+  assert.match(JSON.stringify(api.components.schemas.V2InferenceRequest), /encoded PNG\/JPEG files as datatype BYTES/);
 });
 
 test('fixed-batch models take several rows one at a time; dynamic inner dimensions batch only with their own kind', async (t) => {

@@ -3,7 +3,7 @@ import { isImageBytes } from '../../../main/inference/image-input';
 import type { Deadline } from './deadline';
 import { HttpError, badRequest } from './http-error';
 import type { ImageDecoder } from './image-threads';
-import { isObject, names } from './json-requests';
+import { isObject, names, type EncodedImages } from './json-requests';
 import type { ModelInfo } from './model-info';
 import type { FormPart } from './multipart';
 import { stackRows } from './tensor-stack';
@@ -45,27 +45,40 @@ export async function feedsFromForm(parts: FormPart[], model: ModelInfo, maxElem
     return jsonToTensor(value, input, { maxElements, addBatchAxis: true });
   });
   const labels = files.map((file) => (file.filename ? `"${file.filename}"` : `The image in field "${file.name}"`));
-  files.forEach((file, i) => checkImageBytes(file.data, labels[i]));
-  // The images are decoded side by side on the image threads; a bad one is reported in form order.
-  const decoded = await Promise.allSettled(files.map((file, i) => imageTensor(file.data, targets[i], labels[i], model, decoder, deadline)));
-  const byInput = new Map<string, HostTensor[]>();
-  for (let i = 0; i < decoded.length; i++) {
-    const result = decoded[i];
+  const images: EncodedImages[] = [];
+  files.forEach((file, i) => {
+    let group = images.find((g) => g.input === targets[i]);
+    if (!group) {
+      group = { input: targets[i], images: [], labels: [] };
+      images.push(group);
+    }
+    group.images.push(file.data);
+    group.labels.push(labels[i]);
+  });
+  return withImages(fieldFeeds, images, model, decoder, deadline);
+}
+
+/**
+ * `feeds` plus the tensors of encoded images (from a form, or {"b64": ...} in JSON), checked as one set. Every image
+ * is checked to be PNG or JPEG before any is decoded; then they decode side by side on the image threads, and a
+ * bad one is reported in request order. Several images for one input become its batch.
+ */
+export async function withImages(feeds: HostTensor[], images: EncodedImages[], model: ModelInfo, decoder: ImageDecoder, deadline?: Deadline): Promise<HostTensor[]> {
+  for (const group of images) group.images.forEach((bytes, i) => checkImageBytes(bytes, group.labels[i]));
+  const decoded = await Promise.allSettled(images.map((group) => Promise.all(group.images.map((bytes, i) => imageTensor(bytes, group.input, group.labels[i], model, decoder, deadline)))));
+  const all = [...feeds];
+  for (let g = 0; g < images.length; g++) {
+    const result = decoded[g];
     if (result.status === 'rejected') throw result.reason;
-    const list = byInput.get(targets[i]) ?? [];
-    list.push(result.value);
-    byInput.set(targets[i], list);
-  }
-  const feeds: HostTensor[] = [];
-  for (const [name, tensors] of byInput) {
+    const name = images[g].input;
+    const tensors = result.value;
     const shape = tensors[0].dims.slice(1).join('x');
     if (tensors.some((t) => t.dims.slice(1).join('x') !== shape)) {
       throw badRequest(`The images for "${name}" come out at different sizes; give inputs.${name}.width and height in the config, or send images of one size.`);
     }
-    feeds.push(stackRows(tensors));
+    all.push(stackRows(tensors));
   }
-  feeds.push(...fieldFeeds);
-  return checkFeedSet(feeds, model.inputs);
+  return checkFeedSet(all, model.inputs);
 }
 
 function onlyImageInput(model: ModelInfo, fieldName?: string): string {

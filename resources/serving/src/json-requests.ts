@@ -1,5 +1,6 @@
 import type { HostTensor } from '../../../main/inference/host-tensor';
 import type { IoMeta } from '../../../main/inference/worker-protocol';
+import { base64Bytes, isBytes } from './encoded-bytes';
 import { badRequest } from './http-error';
 import type { ModelInfo } from './model-info';
 import { checkFeedSet, jsonToTensor } from './tensor-build';
@@ -9,14 +10,27 @@ import { checkFeedSet, jsonToTensor } from './tensor-build';
  *   {"instances": [row, row, ...]}            rows of a single-input model (the list is the batch axis)
  *   {"instances": [{"a": row, "b": row}, ...]} one object per example for multi-input models
  *   {"inputs": tensor} or {"inputs": {"a": tensor, "b": tensor}}  columnar, each tensor with its batch axis
- * {"b64": "..."} anywhere stands for bytes (decoded to text for string inputs).
+ * {"b64": "..."} anywhere stands for bytes: text for a string input, an encoded image (PNG, JPEG) for an image input,
+ * as TF Serving clients send images: {"instances": [{"b64": "<jpeg>"}]} or {"instances": [{"image": {"b64": ...}}]}.
  */
 export type RequestFormat = 'rows' | 'columns';
 
+/** Encoded images a request gives one image input, in batch order; decoded by the server (image-requests.ts). */
+export interface EncodedImages {
+  input: string;
+  images: Buffer[];
+  /** How messages name each image. */
+  labels: string[];
+}
+
 export interface ParsedJson {
+  /** Every input's tensor, or, when `images` is not empty, those of the inputs that need no decoding. */
   feeds: HostTensor[];
   format: RequestFormat;
+  images: EncodedImages[];
 }
+
+const NO_IMAGES: EncodedImages[] = [];
 
 export function parseJsonBody(body: Buffer): unknown {
   if (body.length === 0) throw badRequest('The request body is empty; send JSON such as {"instances": [[...]]}.');
@@ -39,12 +53,12 @@ export function feedsFromPredictBody(doc: unknown, model: ModelInfo, maxElements
   const hasInstances = 'instances' in doc;
   const hasInputs = 'inputs' in doc;
   if (hasInstances && hasInputs) throw badRequest('Give either "instances" (rows) or "inputs" (columns), not both.');
-  if (hasInstances) return { feeds: fromInstances(doc.instances, model, maxElements), format: 'rows' };
-  if (hasInputs) return { feeds: fromColumns(doc.inputs, model, maxElements), format: 'columns' };
+  if (hasInstances) return fromInstances(doc.instances, model, maxElements);
+  if (hasInputs) return fromColumns(doc.inputs, model, maxElements);
   throw badRequest(lesson ? 'Missing "instances" in the request: send {"instances": [[...], ...]} with one list per example.' : 'The request has neither "instances" (rows) nor "inputs" (columns).');
 }
 
-function fromInstances(instances: unknown, model: ModelInfo, maxElements: number): HostTensor[] {
+function fromInstances(instances: unknown, model: ModelInfo, maxElements: number): ParsedJson {
   if (!Array.isArray(instances) || instances.length === 0) {
     throw badRequest('"instances" must be a non-empty list with one entry per example.');
   }
@@ -55,32 +69,59 @@ function fromInstances(instances: unknown, model: ModelInfo, maxElements: number
       const stray = Object.keys(inst as object).filter((k) => !known.has(k));
       if (stray.length) throw badRequest(`Instance ${index} names ${stray.map((k) => `"${k}"`).join(', ')}, which ${stray.length === 1 ? 'is' : 'are'} not an input of this model; its inputs are ${names(inputs)}.`);
     });
-    const feeds = inputs.map((input) => {
+    const feeds: HostTensor[] = [];
+    const images: EncodedImages[] = [];
+    for (const input of inputs) {
       const rows = instances.map((inst, index) => {
         const row = (inst as Record<string, unknown>)[input.name];
         if (row === undefined) throw badRequest(`Instance ${index} has no "${input.name}"; every instance needs a value for each of ${names(inputs)}.`);
         return row;
       });
-      return jsonToTensor(rows, input, { maxElements, what: `Input "${input.name}"` });
-    });
-    return checkFeedSet(feeds, inputs);
+      const encoded = imageRows(rows, input, model, (i) => `The image in instance ${i}, "${input.name}"`);
+      if (encoded) images.push(encoded);
+      else feeds.push(jsonToTensor(rows, input, { maxElements, what: `Input "${input.name}"` }));
+    }
+    return finish(feeds, images, inputs, 'rows');
   }
   if (instances.some(isObject)) throw badRequest('"instances" mixes objects and lists; use one form for every example.');
   const input = onlyInput(model, 'a list of rows');
-  return checkFeedSet([jsonToTensor(instances, input, { maxElements })], inputs);
+  const encoded = model.imageInputs.size ? imageRows(instances, input, model, (i) => `The image in instance ${i}`) : null;
+  return encoded ? { feeds: [], images: [encoded], format: 'rows' } : finish([jsonToTensor(instances, input, { maxElements })], NO_IMAGES, inputs, 'rows');
 }
 
-function fromColumns(value: unknown, model: ModelInfo, maxElements: number): HostTensor[] {
+/** Rows that are all bytes, for an image input: images to decode. Null when the rows are tensor values. */
+function imageRows(rows: unknown[], input: IoMeta, model: ModelInfo, label: (index: number) => string): EncodedImages | null {
+  if (!model.imageInputs.has(input.name) || !rows.some(isBytes)) return null;
+  const notBytes = rows.findIndex((r) => !isBytes(r));
+  if (notBytes >= 0) throw badRequest(`Input "${input.name}" mixes images ({"b64": ...}) and values; row ${notBytes} is not an image. Send every row the same way.`);
+  return { input: input.name, images: rows as Buffer[], labels: rows.map((_, i) => label(i)) };
+}
+
+/** The feeds checked as a set, unless images are still to be decoded (the server checks the set after). */
+function finish(feeds: HostTensor[], images: EncodedImages[], inputs: IoMeta[], format: RequestFormat): ParsedJson {
+  return images.length ? { feeds, images, format } : { feeds: checkFeedSet(feeds, inputs), images: NO_IMAGES, format };
+}
+
+function fromColumns(value: unknown, model: ModelInfo, maxElements: number): ParsedJson {
   const inputs = model.inputs;
+  const feeds: HostTensor[] = [];
+  const images: EncodedImages[] = [];
+  const add = (input: IoMeta, column: unknown) => {
+    // One image, or a list of them (the batch).
+    const rows = isBytes(column) ? [column] : Array.isArray(column) ? column : null;
+    const encoded = rows && imageRows(rows, input, model, (i) => `The image at inputs.${input.name}[${i}]`);
+    if (encoded) images.push(encoded);
+    else feeds.push(jsonToTensor(column, input, { maxElements, addBatchAxis: true }));
+  };
   if (isObject(value)) {
     const known = new Set(inputs.map((i) => i.name));
     const stray = Object.keys(value).filter((k) => !known.has(k));
     if (stray.length) throw badRequest(`${stray.map((k) => `"${k}"`).join(', ')} ${stray.length === 1 ? 'is' : 'are'} not an input of this model; its inputs are ${names(inputs)}.`);
-    const feeds = Object.entries(value).map(([name, tensor]) => jsonToTensor(tensor, inputs.find((i) => i.name === name)!, { maxElements, addBatchAxis: true }));
-    return checkFeedSet(feeds, inputs);
+    for (const [name, column] of Object.entries(value)) add(inputs.find((i) => i.name === name)!, column);
+  } else {
+    add(onlyInput(model, 'a single tensor'), value);
   }
-  const input = onlyInput(model, 'a single tensor');
-  return checkFeedSet([jsonToTensor(value, input, { maxElements, addBatchAxis: true })], inputs);
+  return finish(feeds, images, inputs, 'columns');
 }
 
 function onlyInput(model: ModelInfo, what: string): IoMeta {
@@ -93,10 +134,10 @@ export function names(inputs: IoMeta[]): string {
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !isBytes(value);
 }
 
-/** {"b64": "aGVsbG8="} -> "hello" (TF Serving's spelling of bytes); bounded depth against hostile nesting. */
+/** {"b64": "aGVsbG8="} -> its bytes (TF Serving's spelling of bytes); bounded depth against hostile nesting. */
 function decodeB64(value: unknown, depth: number): unknown {
   if (depth > 64) throw badRequest('The JSON is nested more than 64 levels deep.');
   if (Array.isArray(value)) {
@@ -106,8 +147,7 @@ function decodeB64(value: unknown, depth: number): unknown {
   if (isObject(value)) {
     const keys = Object.keys(value);
     if (keys.length === 1 && keys[0] === 'b64') {
-      if (typeof value.b64 !== 'string' || !/^[A-Za-z0-9+/=_-]*$/.test(value.b64)) throw badRequest('A {"b64": ...} value is not base64 text.');
-      return Buffer.from(value.b64, 'base64').toString('utf8');
+      return base64Bytes(value.b64, 'A {"b64": ...} value');
     }
     for (const key of keys) value[key] = decodeB64(value[key], depth + 1);
     return value;

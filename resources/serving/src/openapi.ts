@@ -35,20 +35,29 @@ function rowSchema(io: IoMeta): Schema {
   return tensorSchema(io, io.dims.slice(1));
 }
 
+const ENCODED_IMAGE: Schema = { type: 'object', required: ['b64'], properties: { b64: { type: 'string', contentEncoding: 'base64', contentMediaType: 'image/*', description: 'A PNG or JPEG file, base64; decoded and preprocessed by the server.' } } };
+
+/** An image input takes its preprocessed values, or the encoded image itself as {"b64": ...} (TF Serving's way). */
+function imageOr(model: ModelInfo, io: IoMeta, values: Schema, images: Schema): Schema {
+  return model.imageInputs.has(io.name) ? { oneOf: [values, images] } : values;
+}
+
 const json = (schema: Schema, example?: unknown) => ({ 'application/json': example === undefined || example === null ? { schema } : { schema, example } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const error = { description: 'Refused: the message names the input and expected vs given shape or type.', content: json(ref('Error')) };
 
 export function openApiDocument(model: ModelInfo, version: string): Record<string, unknown> {
   const single = model.inputs.length === 1;
-  const instance: Schema = single ? rowSchema(model.inputs[0]) : {
+  const row = (io: IoMeta) => imageOr(model, io, rowSchema(io), ENCODED_IMAGE);
+  const column = (io: IoMeta) => imageOr(model, io, tensorSchema(io), { oneOf: [ENCODED_IMAGE, { type: 'array', minItems: 1, items: ENCODED_IMAGE }] });
+  const instance: Schema = single ? row(model.inputs[0]) : {
     type: 'object',
-    properties: Object.fromEntries(model.inputs.map((i) => [i.name, rowSchema(i)])),
+    properties: Object.fromEntries(model.inputs.map((i) => [i.name, row(i)])),
     required: model.inputs.map((i) => i.name),
     additionalProperties: false,
   };
-  const columns: Schema = single ? tensorSchema(model.inputs[0]) : {
-    type: 'object', properties: Object.fromEntries(model.inputs.map((i) => [i.name, tensorSchema(i)])), additionalProperties: false,
+  const columns: Schema = single ? column(model.inputs[0]) : {
+    type: 'object', properties: Object.fromEntries(model.inputs.map((i) => [i.name, column(i)])), additionalProperties: false,
   };
   const primary = model.primaryOutput;
   const lesson = lessonExample(model);
@@ -81,7 +90,12 @@ export function openApiDocument(model: ModelInfo, version: string): Record<strin
       shape: { type: 'array', items: { type: 'integer', minimum: 0 } },
       datatype: { type: 'string', enum: V2_DATATYPES },
       parameters: { type: 'object', properties: { binary_data_size: { type: 'integer', minimum: 0 }, binary_data: { type: 'boolean' } } },
-      data: { type: 'array', description: 'Values in row-major order, flat or nested.' },
+      data: {
+        type: 'array',
+        description: withData && model.imageInputs.size
+          ? `Values in row-major order, flat or nested. An image input (${[...model.imageInputs.keys()].join(', ')}) also takes encoded PNG/JPEG files as datatype BYTES, shape [N]: base64 strings here, or raw bytes with binary_data_size.`
+          : 'Values in row-major order, flat or nested.',
+      },
     },
   });
   return {

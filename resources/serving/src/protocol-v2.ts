@@ -1,10 +1,11 @@
 import type { HostTensor } from '../../../main/inference/host-tensor';
+import { base64Bytes } from './encoded-bytes';
 import { badRequest } from './http-error';
-import { isObject, names } from './json-requests';
+import { isObject, names, type EncodedImages } from './json-requests';
 import type { ModelInfo } from './model-info';
 import { flatValues } from './output-values';
 import { checkFeedSet, checkShape, jsonToTensor } from './tensor-build';
-import { decodeBinaryTensor, encodeBinaryTensor } from './v2-binary';
+import { decodeBinaryTensor, encodeBinaryTensor, splitBytesElements } from './v2-binary';
 import { fromV2Datatype, toV2Datatype } from '../../../shared/v2-datatypes';
 
 /**
@@ -12,10 +13,14 @@ import { fromV2Datatype, toV2Datatype } from '../../../shared/v2-datatypes';
  * Request: {"id"?, "parameters"?, "inputs": [{"name", "shape", "datatype", "data" | parameters.binary_data_size}],
  * "outputs"?: [{"name", "parameters"?: {"binary_data"}}]}. Every input is checked against the model (name,
  * datatype, rank, fixed dims, element count) before its values are allocated.
+ * An image input also takes encoded images (PNG, JPEG) as datatype BYTES, shape [N]: binary, as Triton's clients
+ * send them, or in JSON as base64 text (JSON strings cannot hold raw bytes).
  */
 export interface V2Request {
   id: string | undefined;
+  /** The inputs' tensors; with `images`, those of the inputs that need no decoding. */
   feeds: HostTensor[];
+  images: EncodedImages[];
   /** Outputs to return (all when the request names none), each as JSON data or binary. */
   outputs: Array<{ name: string; binary: boolean }>;
 }
@@ -41,7 +46,8 @@ export function parseV2Request(body: Buffer, headerLength: number | null, model:
 
   let cursor = 0;
   const seen = new Set<string>();
-  const feeds = doc.inputs.map((entry: unknown, index: number): HostTensor => {
+  const images: EncodedImages[] = [];
+  const feeds = doc.inputs.map((entry: unknown, index: number): HostTensor | null => {
     if (!isObject(entry)) throw badRequest(`inputs[${index}] must be an object with "name", "shape", "datatype" and "data".`);
     const { name, shape, datatype } = entry;
     if (typeof name !== 'string') throw badRequest(`inputs[${index}] has no "name".`);
@@ -52,6 +58,19 @@ export function parseV2Request(body: Buffer, headerLength: number | null, model:
     const what = `Input "${name}"`;
     if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number')) throw badRequest(`${what}: "shape" must be a list of whole numbers.`);
     if (typeof datatype !== 'string') throw badRequest(`${what}: "datatype" is missing (the model expects ${toV2Datatype(input.elementType)}).`);
+    const parameters = isObject(entry.parameters) ? entry.parameters : {};
+    const size = parameters.binary_data_size;
+    const claimBinary = (): Buffer => {
+      if (binary === null) throw badRequest(`${what} has binary_data_size but the request has no Inference-Header-Content-Length header.`);
+      if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw badRequest(`${what}: binary_data_size must be a whole number of bytes.`);
+      if (cursor + size > binary.length) throw badRequest(`${what}: binary_data_size ${size} goes past the end of the body (${binary.length - cursor} bytes remain).`);
+      cursor += size;
+      return binary.subarray(cursor - size, cursor);
+    };
+    if (datatype === 'BYTES' && model.imageInputs.has(name) && input.elementType !== 'string') {
+      images.push(encodedImages(name, shape as number[], size !== undefined ? claimBinary() : null, entry.data, what));
+      return null;
+    }
     const type = fromV2Datatype(datatype);
     if (type === null || type !== input.elementType) {
       throw badRequest(`${what} expects datatype ${toV2Datatype(input.elementType)}; got ${type ? datatype : `"${datatype}", which is not a V2 datatype`}.`);
@@ -59,16 +78,7 @@ export function parseV2Request(body: Buffer, headerLength: number | null, model:
     const dims = shape as number[];
     checkShape(input, dims, what);
     const count = dims.reduce((n, d) => n * d, 1);
-    const parameters = isObject(entry.parameters) ? entry.parameters : {};
-    const size = parameters.binary_data_size;
-    if (size !== undefined) {
-      if (binary === null) throw badRequest(`${what} has binary_data_size but the request has no Inference-Header-Content-Length header.`);
-      if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw badRequest(`${what}: binary_data_size must be a whole number of bytes.`);
-      if (cursor + size > binary.length) throw badRequest(`${what}: binary_data_size ${size} goes past the end of the body (${binary.length - cursor} bytes remain).`);
-      const bytes = binary.subarray(cursor, cursor + size);
-      cursor += size;
-      return { name, elementType: type, dims, data: decodeBinaryTensor(bytes, type, count, what) };
-    }
+    if (size !== undefined) return { name, elementType: type, dims, data: decodeBinaryTensor(claimBinary(), type, count, what) };
     if (entry.data === undefined) throw badRequest(`${what} has no "data" (and no parameters.binary_data_size).`);
     return jsonToTensor(entry.data, input, { maxElements, declaredDims: dims, what });
   });
@@ -88,7 +98,23 @@ export function parseV2Request(body: Buffer, headerLength: number | null, model:
       return { name: o.name, binary: typeof p.binary_data === 'boolean' ? p.binary_data : allBinary };
     });
   }
-  return { id: doc.id as string | undefined, feeds: checkFeedSet(feeds, model.inputs), outputs };
+  const given = feeds.filter((f): f is HostTensor => f !== null);
+  return { id: doc.id as string | undefined, feeds: images.length ? given : checkFeedSet(given, model.inputs), images, outputs };
+}
+
+/** Encoded images for an image input, one per element of a BYTES tensor of shape [N]. */
+function encodedImages(name: string, shape: number[], binary: Buffer | null, data: unknown, what: string): EncodedImages {
+  if (shape.length !== 1 || shape[0] < 1) throw badRequest(`${what}: encoded images (datatype BYTES) take shape [N], one element per image; got [${shape.join(', ')}].`);
+  const count = shape[0];
+  let images: Buffer[];
+  if (binary) {
+    images = splitBytesElements(binary, count, what);
+  } else {
+    if (!Array.isArray(data)) throw badRequest(`${what} has no "data" (and no parameters.binary_data_size).`);
+    if (data.length !== count) throw badRequest(`${what}: shape [${count}] needs ${count} images but "data" holds ${data.length}.`);
+    images = data.map((text, i) => base64Bytes(text, `${what}: image ${i} in "data" (JSON carries images as base64)`));
+  }
+  return { input: name, images, labels: images.map((_, i) => `${what}, image ${i}`) };
 }
 
 export interface EncodedResponse {

@@ -8,7 +8,7 @@ import type { FeedbackTracker } from './feedback';
 import { HOME_CSP, homeHtml, homeText } from './home-page';
 import { formatBytes, parseMediaType, readBody } from './http-body';
 import { HttpError, asHttpError } from './http-error';
-import { feedsFromForm, feedsFromRawImage } from './image-requests';
+import { feedsFromForm, feedsFromRawImage, withImages } from './image-requests';
 import type { ImageDecoder } from './image-threads';
 import { feedsFromPredictBody, parseJsonBody, type RequestFormat } from './json-requests';
 import { errorText, type Logger } from './log';
@@ -18,7 +18,7 @@ import { parseMultipart } from './multipart';
 import { openApiDocument } from './openapi';
 import { rowValue } from '../../../main/monitoring/output-kind';
 import { nestedValues, rowClasses, rowValues } from './output-values';
-import { encodeV2Response, parseV2Request, v2ModelMetadata } from './protocol-v2';
+import { encodeV2Response, parseV2Request, v2ModelMetadata, type V2Request } from './protocol-v2';
 import { Router, type Params } from './router';
 import type { Scheduler } from './scheduler';
 import type { ServerMetrics } from './server-metrics';
@@ -269,7 +269,9 @@ export class ModelServer {
       if (!image && !isImageBytes(body)) throw unsupportedType(type, this.model.imageInputs.size > 0);
       return { feeds: await feedsFromRawImage(body, this.model, this.images, ctx.deadline), format: 'rows' };
     }
-    return feedsFromPredictBody(parseJsonBody(body), this.model, body.length, lesson);
+    const parsed = feedsFromPredictBody(parseJsonBody(body), this.model, body.length, lesson);
+    if (parsed.images.length) return { feeds: await withImages(parsed.feeds, parsed.images, this.model, this.images, ctx.deadline), format: parsed.format };
+    return parsed;
   }
 
   /**
@@ -355,7 +357,7 @@ export class ModelServer {
     const headerText = ctx.req.headers['inference-header-content-length'];
     const media = parseMediaType(ctx.req.headers['content-type']);
     const type = media?.type ?? 'application/json';
-    let request;
+    let request: Pick<V2Request, 'id' | 'feeds' | 'outputs'>;
     if (headerText === undefined && (type === 'multipart/form-data' || type.startsWith('image/'))) {
       const { feeds } = await this.readFeeds(ctx, false);
       request = { id: undefined, feeds, outputs: this.model.outputs.map((o) => ({ name: o.name, binary: false })) };
@@ -368,7 +370,8 @@ export class ModelServer {
         throw unsupportedType(type, this.model.imageInputs.size > 0, true);
       }
       const body = await this.readRequestBody(ctx, headerLength ?? undefined);
-      request = parseV2Request(body, headerLength, this.model, body.length);
+      const parsed = parseV2Request(body, headerLength, this.model, body.length);
+      request = parsed.images.length ? { ...parsed, feeds: await withImages(parsed.feeds, parsed.images, this.model, this.images, ctx.deadline) } : parsed;
     }
     const { outputs } = await this.infer(request.feeds, ctx);
     const encoded = encodeV2Response(this.model, request, outputs);

@@ -4,6 +4,7 @@ import { INTEGER_RANGES, allocateValues, formatDims, type HostTensor, type Tenso
 import { checkFeeds } from '../../../main/inference/input-check';
 import { convertValue, indexToPosition } from '../../../main/inference/tensor-codec';
 import type { IoMeta } from '../../../main/inference/worker-protocol';
+import { bytesAsText, isBytes } from './encoded-bytes';
 import { HttpError, asHttpError, badRequest } from './http-error';
 import { describeIo } from './model-info';
 
@@ -147,6 +148,10 @@ function store(out: TensorValues, index: number, value: unknown, type: ElementTy
         break;
       default: break;
     }
+  }
+  if (isBytes(value)) {
+    if (type === 'string') { (out as string[])[index] = bytesAsText(value, `${what}: the bytes at ${indexToPosition(index, dims)}`); return; }
+    throw badRequest(`${what} expects ${type}, but the value at ${indexToPosition(index, dims)} is bytes ({"b64": ...}); only string inputs and image inputs take bytes.`);
   }
   const converted = convertValue(value, type);
   if (!converted.ok) {

@@ -1,5 +1,6 @@
 import type { ElementType } from '../../../shared/schemas/tensor';
 import { allocateValues, bytesPerElement, type HostTensor, type TensorValues } from '../../../main/inference/host-tensor';
+import { bytesAsText } from './encoded-bytes';
 import { badRequest } from './http-error';
 import { isOwned } from './owned-buffers';
 
@@ -42,8 +43,13 @@ function viewValues(type: ElementType, buffer: ArrayBuffer, offset: number, coun
 }
 
 function decodeBytesElements(bytes: Uint8Array, count: number, what: string): string[] {
+  return splitBytesElements(bytes, count, what).map((element, i) => bytesAsText(element, `${what}: BYTES element ${i}`));
+}
+
+/** The elements of a binary BYTES tensor (each a 4-byte little-endian length, then that many bytes), as views. */
+export function splitBytesElements(bytes: Uint8Array, count: number, what: string): Buffer[] {
   if (count > bytes.length / 4) throw badRequest(`${what}: ${bytes.length} bytes cannot hold ${count} BYTES elements (each needs a 4-byte length).`);
-  const out = new Array<string>(count);
+  const out = new Array<Buffer>(count);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
   for (let i = 0; i < count; i++) {
@@ -51,7 +57,7 @@ function decodeBytesElements(bytes: Uint8Array, count: number, what: string): st
     const length = view.getUint32(at, true);
     at += 4;
     if (at + length > bytes.length) throw badRequest(`${what}: element ${i} claims ${length} bytes but only ${bytes.length - at} remain.`);
-    out[i] = Buffer.from(bytes.buffer, bytes.byteOffset + at, length).toString('utf8');
+    out[i] = Buffer.from(bytes.buffer, bytes.byteOffset + at, length);
     at += length;
   }
   if (at !== bytes.length) throw badRequest(`${what}: ${bytes.length - at} bytes are left over after ${count} BYTES elements.`);
