@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { ContainerRunRequest, ContainerStatus, LoadTestResult } from '../../shared/schemas/docker';
-import type { LogLine, ServeTryResponse, TryProtocol } from '../../shared/schemas/serve';
+import type { LogLine, ServeTryResponse, TryImage, TryProtocol } from '../../shared/schemas/serve';
 import type { StepProgress } from '../../shared/schemas/validation';
 import { portInUseError, portIsFree } from '../serving/runtime-script';
 import { sendTry } from '../serving/try-send';
@@ -163,9 +163,9 @@ export class ContainerManager {
     return { state: tracked.state, latest: tracked.stats.latest, history: [...tracked.stats.history] };
   }
 
-  async try(id: string, protocol: TryProtocol, body: string | undefined, context?: string): Promise<ServeTryResponse> {
+  async try(id: string, protocol: TryProtocol, body: string | undefined, context?: string, image?: TryImage): Promise<ServeTryResponse> {
     const tracked = await this.readyContainer(id, context);
-    const prepared = await prepareTryRequest(tracked, protocol, body);
+    const prepared = await prepareTryRequest(tracked, protocol, body, image);
     return sendTry(protocol, prepared, tracked.facts?.labels ?? null);
   }
 

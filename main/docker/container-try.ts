@@ -1,5 +1,6 @@
 import type { LoadTestResult } from '../../shared/schemas/docker';
-import type { TryProtocol } from '../../shared/schemas/serve';
+import type { TryImage, TryProtocol } from '../../shared/schemas/serve';
+import { imageToSend, prepareImageRequest } from '../serving/try-image';
 import { prepareRequest, sampleBody, type PreparedRequest } from '../serving/try-protocols';
 import { metadataFailedError } from './container-errors';
 import { servedModelInputs, servedModelName } from './container-runtime-info';
@@ -9,10 +10,11 @@ import type { LoadTestNumbers } from './load-test';
 /** Requests to a ready container (Try and load tests), and a load test's numbers as the history keeps them. */
 
 /** The request to send: the body given, else a sample built from the inputs the server describes. */
-export async function prepareTryRequest(tracked: TrackedContainer, protocol: TryProtocol, body: string | undefined): Promise<PreparedRequest> {
+export async function prepareTryRequest(tracked: TrackedContainer, protocol: TryProtocol, body: string | undefined, image?: TryImage): Promise<PreparedRequest> {
   const baseUrl = urlOf(tracked);
   tracked.apiName ??= await servedModelName(baseUrl);
   const modelName = tracked.apiName ?? 'model';
+  if (image) return prepareImageRequest(protocol, imageToSend(image), { baseUrl, modelName });
   if (body === undefined && !tracked.inputs) {
     try {
       tracked.inputs = await servedModelInputs(baseUrl, modelName);

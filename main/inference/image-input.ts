@@ -25,6 +25,17 @@ export interface DecodedImage {
 /** The most pixels any image may have here (the serving runtime sets its own, lower, budget). */
 export const MAX_PIXELS = 100_000_000;
 
+/**
+ * A rank-4 float or uint8 input with 1 or 3 channels on either side: what vision models take. The serving runtime
+ * treats such an input as an image input when no config says otherwise, and the Try panel offers to send it a photo.
+ */
+export function looksLikeImageInput(input: IoMeta): boolean {
+  if (!input.isTensor || input.dims.length !== 4) return false;
+  if (!['float32', 'float16', 'float64', 'uint8'].includes(input.elementType ?? '')) return false;
+  const channel = (d: unknown) => d === 1 || d === 3;
+  return channel(input.dims[1]) || channel(input.dims[3]);
+}
+
 export function isImageBytes(bytes: Uint8Array): boolean {
   return isPng(bytes) || isJpeg(bytes);
 }

@@ -3,13 +3,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ModelDockError } from '../../shared/errors';
 import type {
-  LogLine, ServeMetricsResponse, ServeTryResponse, ServerStatus, TryExample, TryProtocol,
+  LogLine, ServeMetricsResponse, ServeTryResponse, ServerStatus, TryExample, TryImage, TryProtocol,
 } from '../../shared/schemas/serve';
+import type { RuntimeConfig } from '../../shared/schemas/serving';
 import type { IoMeta } from '../inference/worker-protocol';
 import { LogBuffer } from './log-buffer';
 import { LocalServer } from './local-server';
 import { resolveRuntimeConfigDetailed } from './resolve-runtime-config';
 import { findServingRuntime, portInUseError, portIsFree } from './runtime-script';
+import { imageExampleFor, imageInputFor, imageToSend, prepareImageRequest } from './try-image';
 import { exampleFor, prepareRequest, sampleBody } from './try-protocols';
 import { sendTry } from './try-send';
 
@@ -162,20 +164,22 @@ export class LocalServers {
   }
 
   /** The request a client would send for this model, addressed to its server (or where it will listen). */
-  async example(modelPath: string, protocol: TryProtocol, inputs: IoMeta[], body?: string): Promise<TryExample> {
+  async example(modelPath: string, protocol: TryProtocol, inputs: IoMeta[], body?: string, image?: TryImage): Promise<TryExample> {
     const server = this.entries.get(path.resolve(modelPath))?.server;
     const live = server?.url && (server.state === 'ready' || server.state === 'starting');
-    const target = live
-      ? { baseUrl: server.url!, modelName: server.config.model.name }
+    const { target, specInputs } = live
+      ? { target: { baseUrl: server.url!, modelName: server.config.model.name }, specInputs: server.config.inputs }
       : await this.plannedTarget(modelPath);
-    return exampleFor(protocol, inputs, target, body);
+    const imageInput = imageInputFor(inputs, specInputs);
+    return image ? imageExampleFor(protocol, imageToSend(image), target, imageInput) : exampleFor(protocol, inputs, target, body, imageInput);
   }
 
-  async try(modelPath: string, protocol: TryProtocol, body: string | undefined, inputs: IoMeta[]): Promise<ServeTryResponse> {
+  async try(modelPath: string, protocol: TryProtocol, body: string | undefined, inputs: IoMeta[], image?: TryImage): Promise<ServeTryResponse> {
     const key = path.resolve(modelPath);
     const server = this.entries.get(key)?.server;
     if (!server || server.state !== 'ready' || !server.url) throw notServed(key, server?.state);
-    const prepared = prepareRequest(protocol, body ?? sampleBody(protocol, inputs), { baseUrl: server.url, modelName: server.config.model.name });
+    const target = { baseUrl: server.url, modelName: server.config.model.name };
+    const prepared = image ? prepareImageRequest(protocol, imageToSend(image), target) : prepareRequest(protocol, body ?? sampleBody(protocol, inputs), target);
     return sendTry(protocol, prepared, server.config.labels);
   }
 
@@ -200,11 +204,12 @@ export class LocalServers {
     return Math.round(server.config.serving.gracePeriodSeconds * 1000) + 3000;
   }
 
-  /** Before a start: where `modeldock serve MODEL` would listen (the spec's port, 8080 by default). */
-  private async plannedTarget(modelPath: string): Promise<{ baseUrl: string; modelName: string }> {
+  /** Before a start: where `modeldock serve MODEL` would listen (the spec's port, 8080 by default), and its inputs' settings. */
+  private async plannedTarget(modelPath: string): Promise<{ target: { baseUrl: string; modelName: string }; specInputs: RuntimeConfig['inputs'] }> {
     const { config } = await resolveRuntimeConfigDetailed(modelPath);
-    return { baseUrl: `http://127.0.0.1:${config.serving.port}`, modelName: config.model.name };
+    return { target: { baseUrl: `http://127.0.0.1:${config.serving.port}`, modelName: config.model.name }, specInputs: config.inputs };
   }
+
 }
 
 function notServed(modelPath: string, state?: string): ModelDockError {

@@ -52,10 +52,11 @@ export function sampleBody(protocol: TryProtocol, inputs: IoMeta[]): string {
   return formatJson({ instances: rows });
 }
 
-export function exampleFor(protocol: TryProtocol, inputs: IoMeta[], target: TryTarget, edited?: string): TryExample {
+/** `imageInput`: the input a photo could be sent to instead (see try-image.ts), passed through for the panel. */
+export function exampleFor(protocol: TryProtocol, inputs: IoMeta[], target: TryTarget, edited?: string, imageInput: string | null = null): TryExample {
   const body = edited ?? sampleBody(protocol, inputs);
   const prepared = prepareRequest(protocol, body, target);
-  return { protocol, method: prepared.method, url: prepared.url, headers: prepared.headers, body, curl: prepared.curl, note: prepared.note };
+  return { protocol, method: prepared.method, url: prepared.url, headers: prepared.headers, body, curl: prepared.curl, note: prepared.note, imageInput };
 }
 
 export function prepareRequest(protocol: TryProtocol, bodyText: string, target: TryTarget): PreparedRequest {
@@ -71,7 +72,7 @@ export function prepareRequest(protocol: TryProtocol, bodyText: string, target: 
   return { method: 'POST', url, headers, body: bodyText, curl, note: null };
 }
 
-function curlHeaders(headers: Record<string, string>): string {
+export function curlHeaders(headers: Record<string, string>): string {
   return Object.entries(headers).map(([k, v]) => `  -H ${shellQuote(`${k}: ${v}`)} \\\n`).join('');
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorInfoSchema } from '../errors';
-import { LogLineSchema, TryProtocolSchema } from './serve';
+import { LogLineSchema, TryImageSchema, TryProtocolSchema } from './serve';
 import { PlatformSchema } from './spec';
 
 /**
@@ -287,6 +287,8 @@ export const ContainerTryRequestSchema = DockerTargetSchema.extend({
   id: z.string().min(1),
   protocol: TryProtocolSchema,
   body: z.string().max(64 * 1024 * 1024).optional(),
+  /** Send this image instead of a body. */
+  image: TryImageSchema.optional(),
 }).strict();
 
 export const LoadTestRequestSchema = DockerTargetSchema.extend({

@@ -125,11 +125,25 @@ export const TRY_PROTOCOLS = ['lesson', 'v1', 'v2', 'v2-binary'] as const;
 export const TryProtocolSchema = z.enum(TRY_PROTOCOLS);
 export type TryProtocol = z.infer<typeof TryProtocolSchema>;
 
+/**
+ * A photo the Try panel sends to an image model instead of a JSON body. The renderer reads the file it was given
+ * (it has no file system) and passes the bytes as base64; the engine builds each protocol's request from them.
+ */
+export const TryImageSchema = z.object({
+  /** The model input it feeds (the example's imageInput). */
+  input: z.string().min(1),
+  fileName: z.string().min(1).max(255),
+  base64: z.string().max(48 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 text'),
+}).strict();
+export type TryImage = z.infer<typeof TryImageSchema>;
+
 export const ServeExampleRequestSchema = z.object({
   modelPath: z.string().min(1),
   protocol: TryProtocolSchema,
   /** The body as the user edited it: the answer then carries the curl command for exactly that body. */
   body: z.string().max(64 * 1024 * 1024).optional(),
+  /** Send this image instead of a body. */
+  image: TryImageSchema.optional(),
 }).strict();
 
 /** The request a client would send, before it is sent: for prefilling the Try panel's editor. */
@@ -141,8 +155,10 @@ export const TryExampleSchema = z.object({
   /** Editable JSON text. For v2-binary this is the V2 JSON form; the tensors are sent as raw bytes. */
   body: z.string(),
   curl: z.string(),
-  /** How the body is sent, when that is not obvious from the text (v2-binary). */
+  /** How the body is sent, when that is not obvious from the text (v2-binary, images). */
   note: z.string().nullable(),
+  /** The input a photo can be sent to instead of values: the model's only input, when it takes images. */
+  imageInput: z.string().nullable(),
 });
 export type TryExample = z.infer<typeof TryExampleSchema>;
 
@@ -151,6 +167,8 @@ export const ServeTryRequestSchema = z.object({
   protocol: TryProtocolSchema,
   /** JSON text; absent: sample values generated from the model's inputs. */
   body: z.string().max(64 * 1024 * 1024).optional(),
+  /** Send this image instead of a body. */
+  image: TryImageSchema.optional(),
 }).strict();
 
 export const TryPredictionSchema = z.object({

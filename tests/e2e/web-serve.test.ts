@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe } from 'node:test';
 import type { Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { CHROMIUM, shoot, shootBoth, type BrowserSession, pageErrors, shootAll } from './support/browser';
 import { type RunningWeb } from './support/start-web';
 import { ensureBuilt } from '../support/ensure-built';
@@ -28,7 +29,7 @@ describe('web serve locally', { skip: haveChromium ? false : `no Chromium at ${C
 
   before(async () => {
     ensureBuilt();
-    ({ dataDir, models } = await prepareWorkspace('modeldock-e2e-serve-', ['iris.onnx', 'unknown-domain.onnx'], /^(2\d-run-|FAILED-serve-)/));
+    ({ dataDir, models } = await prepareWorkspace('modeldock-e2e-serve-', ['iris.onnx', 'cnn.onnx', 'unknown-domain.onnx'], /^(2\d-run-|FAILED-serve-)/));
     ({ browser, page, web } = await openApp(dataDir));
   });
 
@@ -183,6 +184,44 @@ describe('web serve locally', { skip: haveChromium ? false : `no Chromium at ${C
     await waitForText(page, 'try-url', /^http:\/\/127\.0\.0\.1:8080\//);
     await page.getByTestId('serve-start').waitFor();
     await shoot(page, '27-run-stopped');
+  });
+
+  step('an image model is tried with a photo: picked in the page, sent in each protocol\'s own way, labelled', async () => {
+    // A photo beside the model, as a user would have one.
+    const png = new PNG({ width: 48, height: 36 });
+    for (let i = 0; i < 48 * 36; i++) png.data.set([(i * 5) % 256, 90, 255 - (i % 256), 255], i * 4);
+    const photoPath = path.join(models, 'street.png');
+    fs.writeFileSync(photoPath, PNG.sync.write(png));
+    assert.equal(await page.getByTestId('try-mode-photo').count(), 0, 'iris has no photo mode');
+    await openByPath(path.join(models, 'cnn.onnx'));
+    await page.getByTestId('step-run').click();
+    await page.getByTestId('serve-start').click();
+    await page.locator('[data-testid="serve-state"][data-state="ready"]').waitFor({ timeout: 60_000 });
+    await page.getByTestId('try-tab-lesson').click();
+    await page.getByTestId('try-mode-photo').click();
+    assert.equal(await page.getByTestId('try-send').isDisabled(), true, 'nothing to send before a photo is chosen');
+    await page.getByTestId('try-photo-input').setInputFiles(photoPath);
+    await page.getByTestId('try-photo-thumb').waitFor();
+    assert.match(await page.getByTestId('try-photo-name').innerText(), /street\.png · [\d,]+ bytes/);
+    await waitForText(page, 'try-curl', /-F 'image=@street\.png'/);
+    await page.getByTestId('try-send').click();
+    await page.locator('[data-testid="try-result"][data-status="200"]').waitFor();
+    const label = (await page.getByTestId('try-prediction-label').innerText()).trim();
+    assert.ok(['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'].includes(label), `"${label}" is one of the fixture's CIFAR-10 classes`);
+    await page.getByTestId('try-panel').scrollIntoViewIfNeeded();
+    await shootBoth(page, '29-run-try-photo');
+    for (const [protocol, curl] of [['v1', /base64 < 'street\.png'/], ['v2', /"datatype": "BYTES"/], ['v2-binary', /cat 'street\.png'/]] as const) {
+      await page.getByTestId(`try-tab-${protocol}`).click();
+      await waitForText(page, 'try-curl', curl);
+      await page.getByTestId('try-send').click();
+      await page.locator('[data-testid="try-result"][data-status="200"]').waitFor();
+      assert.equal((await page.getByTestId('try-prediction-label').innerText()).trim(), label, `${protocol} gives the same class`);
+    }
+    // Back to values: the JSON editor and its sample return.
+    await page.getByTestId('try-mode-values').click();
+    await waitForText(page, 'try-body', /"datatype": "FP32"/);
+    await page.getByTestId('serve-stop').click();
+    await page.locator('[data-testid="serve-state"][data-state="stopped"]').waitFor();
   });
 
   step('a model the runtime cannot load: the reason in plain words, its log lines, a red Run dot', async () => {

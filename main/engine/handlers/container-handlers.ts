@@ -25,8 +25,8 @@ export function containerHandlers(services: EngineServices): Pick<Handlers, Cont
     async 'container.stats'({ id, context }) {
       return containers.stats(id, context);
     },
-    async 'container.try'({ id, protocol, body, context }) {
-      return containers.try(id, protocol, body, context);
+    async 'container.try'({ id, protocol, body, image, context }) {
+      return containers.try(id, protocol, body, context, image);
     },
     async 'container.loadTest'(request, { onProgress, signal }) {
       return containers.loadTest(request, { onProgress, signal });

@@ -26,11 +26,12 @@ export function serveHandlers(services: EngineServices): Pick<Handlers, ServeCal
     async 'serve.metrics'({ modelPath }) {
       return servers.metrics(modelPath);
     },
-    async 'serve.example'({ modelPath, protocol, body }, { signal }) {
-      return servers.example(modelPath, protocol, body === undefined ? await inputsOf(modelPath, signal) : [], body);
+    async 'serve.example'({ modelPath, protocol, body, image }, { signal }) {
+      // The inputs are described once per model file (cached), and say whether a photo can be sent instead.
+      return servers.example(modelPath, protocol, await inputsOf(modelPath, signal), body, image);
     },
-    async 'serve.try'({ modelPath, protocol, body }, { signal }) {
-      return servers.try(modelPath, protocol, body, body === undefined ? await inputsOf(modelPath, signal) : []);
+    async 'serve.try'({ modelPath, protocol, body, image }, { signal }) {
+      return servers.try(modelPath, protocol, body, body === undefined && !image ? await inputsOf(modelPath, signal) : [], image);
     },
   };
 }

@@ -78,9 +78,9 @@ export function DockerRun({ model }: { model: ModelReport }) {
   } : undefined), [id]);
 
   const tryTarget: TryTarget = {
-    send: (protocol, body) => {
+    send: (protocol, body, image) => {
       if (!id) throw new Error('No container is running.');
-      return api.call('container.try', { id, protocol, body });
+      return api.call('container.try', { id, protocol, body, image });
     },
     baseUrl: ready ? status?.url ?? null : null,
     subtitle: 'Send the container a request the way a client would, in each protocol it speaks.',

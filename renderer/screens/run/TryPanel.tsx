@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ErrorInfo } from '../../../shared/errors';
-import type { ServeTryResponse, TryExample, TryProtocol } from '../../../shared/schemas/serve';
+import type { ServeTryResponse, TryExample, TryImage, TryProtocol } from '../../../shared/schemas/serve';
 import { api } from '../../api/client';
 import { errorInfoOf } from '../../api/api-error';
 import { Card } from '../../components/Card';
@@ -8,6 +8,7 @@ import { CodeBlock } from '../../components/CodeBlock';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { msText } from '../../format';
 import { PROTOCOLS } from './protocols';
+import { TryPhoto, type ChosenPhoto } from './TryPhoto';
 
 type Drafts = Partial<Record<TryProtocol, string>>;
 
@@ -17,7 +18,7 @@ type Drafts = Partial<Record<TryProtocol, string>>;
  */
 /** Where requests go instead of the local server (a container): its URL, how to send, and what to say while it is down. */
 export interface TryTarget {
-  send(protocol: TryProtocol, body: string | undefined): Promise<ServeTryResponse>;
+  send(protocol: TryProtocol, body: string | undefined, image?: TryImage): Promise<ServeTryResponse>;
   /** Examples and curl commands point here instead of the local server's address. */
   baseUrl: string | null;
   subtitle: string;
@@ -30,36 +31,45 @@ export function TryPanel({ modelPath, serverUrl, ready, target }: { modelPath: s
   const [drafts, setDrafts] = useState<Drafts>({});
   const [example, setExample] = useState<TryExample | null>(null);
   const [exampleError, setExampleError] = useState<string | null>(null);
-  const [results, setResults] = useState<Partial<Record<TryProtocol, ServeTryResponse>>>({});
+  const [results, setResults] = useState<Partial<Record<string, ServeTryResponse>>>({});
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [sending, setSending] = useState(false);
+  // An image model can be tried with a photo instead of values; the engine says which input takes it.
+  const [imageInput, setImageInput] = useState<string | null>(null);
+  const [mode, setMode] = useState<'values' | 'photo'>('values');
+  const [photo, setPhoto] = useState<ChosenPhoto | null>(null);
   const requestId = useRef(0);
   const info = PROTOCOLS.find((p) => p.id === protocol)!;
   const body = drafts[protocol];
+  const image = mode === 'photo' && photo ? photo.image : undefined;
+  const resultKey = `${mode}:${protocol}`;
 
-  // The sample body for a protocol the user has not edited yet, and the curl command for whatever is in the editor.
+  // The sample body for a protocol the user has not edited yet, and the curl command for whatever is in the editor
+  // (or for the chosen photo).
   useEffect(() => {
     const id = ++requestId.current;
     const timer = setTimeout(async () => {
       try {
-        const answer = await api.call('serve.example', { modelPath, protocol, body });
+        const answer = await api.call('serve.example', { modelPath, protocol, body: image ? undefined : body, image });
         if (id !== requestId.current) return;
         setExample(answer);
         setExampleError(null);
-        if (body === undefined) setDrafts((d) => (d[protocol] === undefined ? { ...d, [protocol]: answer.body } : d));
+        setImageInput(answer.imageInput);
+        if (body === undefined && !image) setDrafts((d) => (d[protocol] === undefined ? { ...d, [protocol]: answer.body } : d));
       } catch (e) {
         if (id === requestId.current) setExampleError(errorInfoOf(e).message);
       }
-    }, body === undefined ? 0 : 300);
+    }, body === undefined || image ? 0 : 300);
     return () => clearTimeout(timer);
-  }, [modelPath, protocol, body, serverUrl]);
+  }, [modelPath, protocol, body, serverUrl, image]);
 
   async function send() {
     setSending(true);
     setError(null);
     try {
-      const answer = target ? await target.send(protocol, body) : await api.call('serve.try', { modelPath, protocol, body });
-      setResults((r) => ({ ...r, [protocol]: answer }));
+      const sentBody = image ? undefined : body;
+      const answer = target ? await target.send(protocol, sentBody, image) : await api.call('serve.try', { modelPath, protocol, body: sentBody, image });
+      setResults((r) => ({ ...r, [resultKey]: answer }));
     } catch (e) {
       setError(errorInfoOf(e));
     } finally {
@@ -71,8 +81,9 @@ export function TryPanel({ modelPath, serverUrl, ready, target }: { modelPath: s
     setDrafts((d) => ({ ...d, [protocol]: undefined }));
   }
 
-  const result = results[protocol];
+  const result = results[resultKey];
   const shownExample = example?.protocol === protocol ? rebased(example, target?.baseUrl ?? null) : null;
+  const photoMode = mode === 'photo' && imageInput !== null;
   return (
     <Card
       title="Try it"
@@ -93,28 +104,39 @@ export function TryPanel({ modelPath, serverUrl, ready, target }: { modelPath: s
           <span className="chip chip-type">POST</span>
           <span className="mono try-url" data-testid="try-url">{shownExample?.url ?? '…'}</span>
         </div>
-        <div className="field">
-          <span className="field-label-row">
-            <span className="field-label">Request body</span>
-            <button type="button" className="link-button" onClick={resetBody} disabled={drafts[protocol] === undefined} data-testid="try-reset">Reset to sample</button>
-          </span>
-          <textarea
-            className="json-editor mono try-editor"
-            spellCheck={false}
-            value={body ?? ''}
-            rows={Math.min(14, Math.max(5, (body ?? '').split('\n').length + 1))}
-            onChange={(e) => setDrafts((d) => ({ ...d, [protocol]: e.target.value }))}
-            data-testid="try-body"
-            aria-label="Request body"
-          />
-          <span className="field-help">Sample values generated from the model's inputs; replace them with a real example.</span>
-        </div>
+        {imageInput && (
+          <div className="segmented try-mode" role="radiogroup" aria-label="What to send">
+            <button type="button" role="radio" aria-checked={!photoMode} className="segment" onClick={() => setMode('values')} data-testid="try-mode-values">Values (JSON)</button>
+            <button type="button" role="radio" aria-checked={photoMode} className="segment" onClick={() => setMode('photo')} data-testid="try-mode-photo">A photo</button>
+          </div>
+        )}
+        {photoMode ? (
+          <TryPhoto input={imageInput!} photo={photo} onPhoto={setPhoto} requestShape={image && shownExample ? shownExample.body : null} />
+        ) : (
+          <div className="field">
+            <span className="field-label-row">
+              <span className="field-label">Request body</span>
+              <button type="button" className="link-button" onClick={resetBody} disabled={drafts[protocol] === undefined} data-testid="try-reset">Reset to sample</button>
+            </span>
+            <textarea
+              className="json-editor mono try-editor"
+              spellCheck={false}
+              value={body ?? ''}
+              rows={Math.min(14, Math.max(5, (body ?? '').split('\n').length + 1))}
+              onChange={(e) => setDrafts((d) => ({ ...d, [protocol]: e.target.value }))}
+              data-testid="try-body"
+              aria-label="Request body"
+            />
+            <span className="field-help">Sample values generated from the model's inputs; replace them with a real example.</span>
+          </div>
+        )}
         <div className="try-actions">
-          <button type="button" className="button button-primary" onClick={send} disabled={!ready || sending || body === undefined} data-testid="try-send">
+          <button type="button" className="button button-primary" onClick={send} disabled={!ready || sending || (photoMode ? !photo : body === undefined)} data-testid="try-send">
             {sending && <span className="spinner" aria-hidden="true" />}
             Send
           </button>
           {!ready && <span className="muted">{target?.notReadyText ?? 'Start the server to send requests.'}</span>}
+          {ready && photoMode && !photo && <span className="muted">Choose a photo to send.</span>}
         </div>
         {error && <ErrorBanner error={error} onDismiss={() => setError(null)} testId="try-error" />}
         {result && <TryResult result={result} />}
@@ -122,8 +144,10 @@ export function TryPanel({ modelPath, serverUrl, ready, target }: { modelPath: s
           <h3 className="section-title">The same request with curl</h3>
           {exampleError
             ? <p className="muted" data-testid="try-curl-problem">{exampleError}</p>
-            : <CodeBlock code={shownExample?.curl ?? '…'} language="shell" testId="try-curl" />}
-          {shownExample?.note && <p className="field-help" data-testid="try-note">{shownExample.note}</p>}
+            : photoMode && !photo
+              ? <p className="muted">Choose a photo: the command sends that file.</p>
+              : <CodeBlock code={shownExample?.curl ?? '…'} language="shell" testId="try-curl" />}
+          {shownExample?.note && !(photoMode && !photo) && <p className="field-help" data-testid="try-note">{shownExample.note}</p>}
         </div>
       </div>
     </Card>

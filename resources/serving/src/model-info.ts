@@ -1,7 +1,7 @@
 import type { ImagePreprocess } from '../../../shared/schemas/spec';
 import type { RuntimeConfig } from '../../../shared/schemas/serving';
-import type { Dim } from '../../../shared/schemas/tensor';
 import { formatDims } from '../../../main/inference/host-tensor';
+import { looksLikeImageInput } from '../../../main/inference/image-input';
 import type { IoMeta, ModelIo } from '../../../main/inference/worker-protocol';
 
 /**
@@ -41,7 +41,7 @@ export function describeModel(config: RuntimeConfig, io: ModelIo, labels: string
   for (const input of inputs) {
     const settings = config.inputs[input.name];
     if (settings?.type === 'image') imageInputs.set(input.name, settings);
-    else if (!settings && looksLikeImage(input)) imageInputs.set(input.name, undefined);
+    else if (!settings && looksLikeImageInput(input)) imageInputs.set(input.name, undefined);
   }
   return {
     name: config.model.name,
@@ -56,14 +56,6 @@ export function describeModel(config: RuntimeConfig, io: ModelIo, labels: string
     singleRow,
     primaryOutput: outputs[0] ?? null,
   };
-}
-
-/** A rank-4 float or uint8 input with 1 or 3 channels on either side: what vision models take. */
-function looksLikeImage(input: IoMeta): boolean {
-  if (!input.isTensor || input.dims.length !== 4) return false;
-  if (!['float32', 'float16', 'float64', 'uint8'].includes(input.elementType ?? '')) return false;
-  const channel = (d: Dim) => d === 1 || d === 3;
-  return channel(input.dims[1]) || channel(input.dims[3]);
 }
 
 function isBatchable(inputs: IoMeta[], outputs: IoMeta[]): boolean {
