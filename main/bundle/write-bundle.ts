@@ -26,7 +26,6 @@ import { composeFile, nodeCommandOfDockerfile } from './compose-file';
 import { localRunSettings, localUrl } from './local-run';
 import { describeServedModel, openApiText } from './openapi-document';
 import { writeZip } from './zip-writer';
-import { takesImages } from '../../shared/schemas/spec';
 
 /**
  * Makes a deploy bundle: plans the image exactly as a build would (build-plan.ts), generates the manifests
@@ -38,7 +37,7 @@ import { takesImages } from '../../shared/schemas/spec';
 /** The build context's files get the tar's fixed mtime (2000-01-01) on disk too: `docker build .` then copies the same metadata. */
 const FIXED_MTIME = new Date(946684800 * 1000);
 
-const STEPS = ['Planning the image', 'Generating the Kubernetes manifests', 'Describing the API', 'Copying the build context',
+const STEPS = ['Planning the image', 'Describing the API', 'Generating the Kubernetes manifests', 'Copying the build context',
   'Writing the deployment files', 'Recording sha256 of every file', 'Putting the bundle in place'] as const;
 
 export interface BundleCallContext {
@@ -64,10 +63,14 @@ export async function writeBundle(services: EngineServices, request: BundleReque
   const provenance = bundleProvenance(detail.modelPath, plan.modelSha256);
   warnings.push(...provenance.warnings);
 
+  step('Describing the API');
+  // The runtime's own reading of the model: which inputs it will decode images for.
+  const served = await describeServedModel(services.inference, runtimeConfig, detail.modelPath, ctx.signal);
+
   step('Generating the Kubernetes manifests');
   const settings = KubernetesSettingsSchema.parse(request.kubernetes ?? spec?.spec?.kubernetes ?? {});
   const manifestsRequest = DeployManifestsRequestSchema.safeParse({
-    model: { name: plan.modelName, version: plan.modelVersion, takesImages: takesImages(runtimeConfig.inputs) },
+    model: { name: plan.modelName, version: plan.modelVersion, takesImages: served.imageInputs.size > 0 },
     serving: runtimeConfig.serving,
     settings,
     image: plan.reference,
@@ -88,8 +91,6 @@ export async function writeBundle(services: EngineServices, request: BundleReque
   refuseFailedChecks(manifests, request.allowFailedChecks, target.path);
   warnings.push(...manifests.warnings);
 
-  step('Describing the API');
-  const served = await describeServedModel(services.inference, runtimeConfig, detail.modelPath, ctx.signal);
   const run = localRunSettings(plan.modelName, plan.reference, runtimeConfig.serving, settings);
   const exampleTarget = { baseUrl: localUrl(run), modelName: plan.modelName };
 

@@ -1,5 +1,6 @@
 import type { DeployManifestsRequestInput, KubernetesSettingsInput } from '../../shared/schemas/kubernetes';
 import { takesImages } from '../../shared/schemas/spec';
+import { inspectOnnx } from '../model/onnx-inspect';
 import { resolveRuntimeConfigDetailed } from '../serving/resolve-runtime-config';
 import { oneValue, UsageError } from './args';
 import type { CommandContext } from './command';
@@ -23,8 +24,10 @@ export async function manifestsRequest(ctx: CommandContext, command: string, ima
     const doc = await ctx.engine().invoke('spec.read', { path: resolved.specPath }, { signal: ctx.signal });
     settings = doc.spec?.kubernetes ?? {};
   }
+  // The model's own inputs too: one the spec leaves unset is still decoded as an image when it looks like one.
+  const modelInputs = await inspectOnnx(target.modelPath).then((summary) => summary.inputs.filter((i) => i.kind === 'tensor').map((i) => ({ name: i.name, elementType: i.elementType, dims: i.shape })), () => []);
   return {
-    model: { name: resolved.config.model.name, version: resolved.config.model.version, takesImages: takesImages(resolved.config.inputs) },
+    model: { name: resolved.config.model.name, version: resolved.config.model.version, takesImages: takesImages(resolved.config.inputs, modelInputs) },
     serving: resolved.config.serving,
     settings,
     image,

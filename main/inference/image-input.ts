@@ -1,7 +1,7 @@
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { ModelDockError } from '../../shared/errors';
-import { ImagePreprocessSchema, type ImagePreprocess } from '../../shared/schemas/spec';
+import { ImagePreprocessSchema, looksLikeImage, type ImagePreprocess } from '../../shared/schemas/spec';
 import { applyOrientation, exifOrientation } from './exif-orientation';
 import { numberToFloat16Bits } from './float16';
 import { allocateValues, formatDims, type HostTensor } from './host-tensor';
@@ -26,14 +26,11 @@ export interface DecodedImage {
 export const MAX_PIXELS = 100_000_000;
 
 /**
- * A rank-4 float or uint8 input with 1 or 3 channels on either side: what vision models take. The serving runtime
- * treats such an input as an image input when no config says otherwise, and the Try panel offers to send it a photo.
+ * The shared rule (shared/schemas/spec.ts) for an input ONNX Runtime describes: the serving runtime treats such an
+ * input as an image input when no config says otherwise, and the Try panel offers to send it a photo.
  */
 export function looksLikeImageInput(input: IoMeta): boolean {
-  if (!input.isTensor || input.dims.length !== 4) return false;
-  if (!['float32', 'float16', 'float64', 'uint8'].includes(input.elementType ?? '')) return false;
-  const channel = (d: unknown) => d === 1 || d === 3;
-  return channel(input.dims[1]) || channel(input.dims[3]);
+  return input.isTensor && looksLikeImage(input.elementType, input.dims);
 }
 
 export function isImageBytes(bytes: Uint8Array): boolean {

@@ -87,17 +87,18 @@ function Deploy({ model }: { model: ModelReport }) {
   const specModel = spec.doc?.spec?.model;
   const name = settings?.name ?? specModel?.name ?? fileNameOf(model.path).replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-');
 
+  const modelInputs = useMemo(() => (model.onnx?.inputs ?? []).filter((i) => i.kind === 'tensor').map((i) => ({ name: i.name, elementType: i.elementType, dims: i.shape })), [model.onnx]);
   const request = useMemo<DeployManifestsRequestInput | null>(() => {
     if (!settings || !choice || !valid || !spec.doc) return null;
     return {
-      model: { name: specModel?.name ?? name, version: specModel?.version ?? '1', takesImages: takesImages(spec.doc.spec?.inputs) },
+      model: { name: specModel?.name ?? name, version: specModel?.version ?? '1', takesImages: takesImages(spec.doc.spec?.inputs, modelInputs) },
       serving: spec.doc.spec?.serving ?? {},
       settings,
       image: choice.image,
       ...(choice.digest ? { digest: choice.digest } : {}),
       ...(choice.loadTest ? { loadTest: choice.loadTest } : {}),
     };
-  }, [settings, choice, valid, spec.doc, specModel, name]);
+  }, [settings, choice, valid, spec.doc, specModel, name, modelInputs]);
   const manifests = useManifests(request);
 
   const set = useCallback((path: string, value: unknown) => {

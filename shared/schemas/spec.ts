@@ -35,9 +35,31 @@ export const InputSettingsSchema = z.discriminatedUnion('type', [
 ]);
 export type InputSettings = z.infer<typeof InputSettingsSchema>;
 
-/** Whether any input takes images (type: image): the server then decodes them, which sizes its memory. */
-export function takesImages(inputs: Record<string, { type: string }> | undefined): boolean {
-  return Object.values(inputs ?? {}).some((i) => i.type === 'image');
+/**
+ * What the serving runtime takes for an image input when the spec says nothing about it: rank 4, float or uint8,
+ * 1 or 3 channels first or last (what vision models take).
+ */
+export function looksLikeImage(elementType: string | null | undefined, dims: readonly unknown[] | null | undefined): boolean {
+  if (!dims || dims.length !== 4) return false;
+  if (!['float32', 'float16', 'float64', 'uint8'].includes(elementType ?? '')) return false;
+  const channel = (d: unknown) => d === 1 || d === 3;
+  return channel(dims[1]) || channel(dims[3]);
+}
+
+/** A model input as far as image detection needs it (the inspector's shape or ONNX Runtime's dims). */
+export interface InputForImages {
+  name: string;
+  elementType: string | null | undefined;
+  dims: readonly unknown[] | null | undefined;
+}
+
+/**
+ * Whether the server will decode images, which sizes its memory: an input the spec marks `type: image`, or, given
+ * the model's inputs, one the spec leaves unset that looks like an image (the runtime treats those as images too).
+ */
+export function takesImages(specInputs: Record<string, { type: string }> | undefined, modelInputs: InputForImages[] = []): boolean {
+  if (Object.values(specInputs ?? {}).some((i) => i.type === 'image')) return true;
+  return modelInputs.some((input) => !specInputs?.[input.name] && looksLikeImage(input.elementType, input.dims));
 }
 
 /**

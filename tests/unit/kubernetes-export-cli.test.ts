@@ -90,6 +90,19 @@ describe('modeldock export', () => {
     assert.equal(plainOf(out, 'iris').find((o) => o.kind === 'Service')?.metadata.namespace, 'modeldock');
   });
 
+  it('a bare image model gets the image-memory check: its input is decoded as an image without a spec saying so', async () => {
+    const fixtures = await ensureFixtures();
+    const bare = path.join(work, 'bare-cnn');
+    fs.mkdirSync(bare, { recursive: true });
+    fs.copyFileSync(path.join(fixtures, 'cnn.onnx'), path.join(bare, 'cnn.onnx'));
+    const r = await runCaptured(['export', path.join(bare, 'cnn.onnx'), '--image', 'cnn:1', '--out', path.join(work, 'out-cnn'), '--json'], { engine, cwd: work });
+    assert.equal(r.code, 0, r.stderr);
+    const parsed = JSON.parse(r.stdout) as { checks: { id: string; passed: boolean }[] };
+    assert.ok(parsed.checks.some((c) => c.id === 'memory-fits-images'), 'the 1 GiB default is judged against decoding 50 MP images');
+    const iris = await runCaptured(['export', '--spec', specPath, '--image', 'iris:4', '--out', path.join(work, 'out-iris-json'), '--json'], { engine, cwd: work });
+    assert.ok(!(JSON.parse(iris.stdout) as { checks: { id: string }[] }).checks.some((c) => c.id === 'memory-fits-images'));
+  });
+
   it('a failed required check exits 1 and writes nothing; --allow-failed-checks writes anyway', async () => {
     const out = path.join(work, 'out-latest');
     const refused = await runCaptured(['export', '--spec', specPath, '--image', 'iris:latest', '--out', out], { engine, cwd: work });

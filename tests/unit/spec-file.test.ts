@@ -7,6 +7,7 @@ import {
   loadSpecForModel, readSpec, resolveLabels, SPEC_FILE_NAME, specPathForModel, validateSpecText, writeSpec,
 } from '../../main/spec/spec-file';
 import { isModelDockError } from '../../shared/errors';
+import { takesImages } from '../../shared/schemas/spec';
 
 const VALID = `apiVersion: modeldock/v1
 model:
@@ -161,4 +162,19 @@ test('loadSpecForModel finds the spec beside the model; resolveLabels reads labe
 
   const inline = validateSpecText(VALID).spec!;
   assert.deepEqual(resolveLabels(inline, loaded.specPath), ['setosa', 'versicolor', 'virginica']);
+});
+
+test('takesImages: an input the spec marks as an image, or, given the model\'s inputs, one it leaves unset that looks like an image', () => {
+  const cnn = [{ name: 'image', elementType: 'float32', dims: ['batch', 3, 224, 224] }];
+  const nhwc = [{ name: 'pixels', elementType: 'uint8', dims: [1, 224, 224, 3] }];
+  const iris = [{ name: 'input', elementType: 'float32', dims: ['batch', 4] }];
+  const volume = [{ name: 'scan', elementType: 'float32', dims: [1, 16, 64, 64] }];
+  assert.equal(takesImages({ image: { type: 'image' } }), true);
+  assert.equal(takesImages(undefined), false);
+  assert.equal(takesImages(undefined, cnn), true);
+  assert.equal(takesImages({}, nhwc), true);
+  assert.equal(takesImages(undefined, iris), false);
+  assert.equal(takesImages(undefined, volume), false, '16 channels is not a picture');
+  assert.equal(takesImages({ image: { type: 'tabular' } }, cnn), false, 'the spec says otherwise');
+  assert.equal(takesImages(undefined, [{ name: 'ids', elementType: 'int64', dims: [1, 3, 8, 8] }]), false);
 });
