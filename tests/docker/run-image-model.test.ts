@@ -84,6 +84,16 @@ describe('an image model in its container', () => {
       const big = await fetch(`${status.url}/predict`, { method: 'POST', headers: { 'Content-Type': 'image/jpeg' }, body: photo(2400, 1600) });
       assert.equal(big.status, 413);
       assert.equal((await fetch(`${status.url}/healthz`)).status, 200);
+
+      // The Run step's Try panel sends the container a photo in each protocol's own way: the same scores each time.
+      const image = { input: io.name, fileName: 'photo.jpg', base64: bytes.toString('base64') };
+      for (const protocol of ['lesson', 'v1', 'v2', 'v2-binary'] as const) {
+        const tried = await engine.invoke('container.try', { id: status.id, protocol, image });
+        assert.equal(tried.status, 200, `${protocol}: ${tried.body}`);
+        const answer = JSON.parse(tried.body) as { predictions?: number[][]; outputs?: Array<{ data: number[] }> | number[][] };
+        const scores = answer.predictions?.[0] ?? (Array.isArray(answer.outputs?.[0]) ? answer.outputs[0] as number[] : (answer.outputs?.[0] as { data: number[] }).data);
+        scores.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-4, `${protocol} output ${i}: ${v} vs ${expected[i]}`));
+      }
     } finally {
       await engine.invoke('container.stop', { id: status.id });
     }
