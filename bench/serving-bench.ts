@@ -26,7 +26,7 @@ import {
 } from './serving/payloads';
 import { profileRuntime, profileTable, type ProfileSummary } from './serving/profile';
 import {
-  checkTargets, COLUMNS, inProcessTable, modelTable, targetsTable, type BenchResults, type CellResult,
+  checkTargets, COLUMNS, inProcessTable, modelTable, ratioText, targetsTable, type BenchResults, type CellResult,
 } from './serving/results';
 import {
   defaultRuntimeScript, flaskMissing, repoRoot, startEchoServer, startFlask, startRuntime, trainFlaskModel, type RunningServer,
@@ -340,7 +340,7 @@ function printReport(results: BenchResults): void {
   const na = results.targets.filter((t) => t.verdict === 'n/a');
   out.push('## Summary', '');
   out.push(`${passes.length} PASS, ${misses.length} MISS, ${na.length} not measured; ${results.durationSeconds?.toFixed(0)} s in all. JSON: test-output/serving-bench.json`);
-  for (const m of misses) out.push(`- MISS: ${m.target}${m.concurrency !== null ? ` at c=${m.concurrency}` : ''}: ${m.ratio?.toFixed(2)}x (needs ${m.target.startsWith('RSS') ? '<=' : '>='} ${m.needed}x)`);
+  for (const m of misses) out.push(`- MISS: ${m.target}${m.concurrency !== null ? ` at c=${m.concurrency}` : ''}: ${m.ratio === null ? '?' : ratioText(m.ratio, m.needed)}x (needs ${m.target.startsWith('RSS') ? '<=' : '>='} ${m.needed}x)`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

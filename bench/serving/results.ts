@@ -195,7 +195,16 @@ export function targetsTable(rows: TargetRow[]): string {
   const lines = ['| target | c | measured | ratio | needed | verdict | what |', '| --- | --- | --- | --- | --- | --- | --- |'];
   for (const r of rows) {
     const noisy = (r.otherLoad ?? 0) >= 0.1 ? ` (⚠ other processes used ${Math.round((r.otherLoad ?? 0) * 100)}% of the machine meanwhile)` : '';
-    lines.push(`| ${r.target} | ${r.concurrency ?? '—'} | ${r.measured} | ${r.ratio === null ? '—' : `${r.ratio.toFixed(2)}x`} | ${r.target.startsWith('RSS') ? '<=' : '>='} ${r.needed}x | ${r.verdict === 'MISS' ? '**MISS**' : r.verdict} | ${r.note ?? ''}${noisy} |`);
+    lines.push(`| ${r.target} | ${r.concurrency ?? '—'} | ${r.measured} | ${r.ratio === null ? '—' : `${ratioText(r.ratio, r.needed)}x`} | ${r.target.startsWith('RSS') ? '<=' : '>='} ${r.needed}x | ${r.verdict === 'MISS' ? '**MISS**' : r.verdict} | ${r.note ?? ''}${noisy} |`);
   }
   return lines.join('\n');
+}
+
+/**
+ * Two decimals, or three when two would round onto the target itself: a measured 0.589 printed as "0.60x" beside
+ * "needs >= 0.6x" and MISS reads as a contradiction.
+ */
+export function ratioText(ratio: number, needed: number): string {
+  const short = ratio.toFixed(2);
+  return Number(short) === needed && ratio !== needed ? ratio.toFixed(3) : short;
 }

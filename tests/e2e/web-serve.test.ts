@@ -199,6 +199,7 @@ describe('web serve locally', { skip: haveChromium ? false : `no Chromium at ${C
     await page.locator('[data-testid="serve-state"][data-state="ready"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('try-tab-lesson').click();
     await page.getByTestId('try-mode-photo').click();
+    await waitForText(page, 'try-explain', /as a form upload/);
     assert.equal(await page.getByTestId('try-send').isDisabled(), true, 'nothing to send before a photo is chosen');
     await page.getByTestId('try-photo-input').setInputFiles(photoPath);
     await page.getByTestId('try-photo-thumb').waitFor();

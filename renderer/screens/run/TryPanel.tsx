@@ -99,7 +99,7 @@ export function TryPanel({ modelPath, serverUrl, ready, target }: { modelPath: s
         ))}
       </div>
       <div className="try-body" id="try-body" role="tabpanel" data-protocol={protocol}>
-        <p className="try-explain" data-testid="try-explain">{info.explain}</p>
+        <p className="try-explain" data-testid="try-explain">{photoMode ? info.photoExplain : info.explain}</p>
         <div className="try-endpoint">
           <span className="chip chip-type">POST</span>
           <span className="mono try-url" data-testid="try-url">{shownExample?.url ?? '…'}</span>
