@@ -24,7 +24,7 @@ describe('docker engine status and the offline base image', () => {
   });
   after(async () => {
     await engine.dispose();
-    await new Docker().getImage(TEST_TAG).remove({ force: true }).catch(() => {});
+    await new Docker().getImage(TEST_TAG).remove({ force: true, noprune: true }).catch(() => {});
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -75,7 +75,7 @@ export async function runImage(image: string, timeoutMs = 20_000): Promise<Runni
 }
 
 export async function removeImage(reference: string): Promise<void> {
-  await docker.getImage(reference).remove({ force: true }).catch(() => {});
+  await docker.getImage(reference).remove({ force: true, noprune: true }).catch(() => {});
 }
 
 export async function imageExists(reference: string): Promise<boolean> {

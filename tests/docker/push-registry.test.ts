@@ -40,7 +40,7 @@ describe('pushing the serving image to a registry', () => {
   after(async () => {
     await engine.dispose();
     await removeServingImage(image);
-    for (const reference of pushed) await docker.getImage(reference).remove({ force: true }).catch(() => {});
+    for (const reference of pushed) await docker.getImage(reference).remove({ force: true, noprune: true }).catch(() => {});
     await registry.stop();
     delete process.env.DOCKER_CONFIG;
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -46,7 +46,7 @@ describe('an image model in its container', () => {
   });
   after(async () => {
     await engine?.dispose();
-    if (reference) await new Docker().getImage(reference).remove({ force: true }).catch(() => {});
+    if (reference) await new Docker().getImage(reference).remove({ force: true, noprune: true }).catch(() => {});
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

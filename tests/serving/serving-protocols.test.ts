@@ -404,6 +404,16 @@ test('image models take encoded images inside JSON: {"b64"} rows and columns (TF
   }
   // Still serving after all that.
   assertClose((await postJson(`${server.url}/predict`, { instances: [b64(red)] })).body.predictions, [expected[0]]);
+  // The server's own page (GET / for curl) shows this way too, and its command works as printed.
+  const page = await (await fetch(`${server.url}/`)).text();
+  const line = page.split('\n').find((l) => l.includes('base64 < photo.jpg'));
+  assert.ok(line, page);
+  if (require('node:fs').existsSync('/usr/bin/curl')) {
+    const dir = tempDir(t);
+    require('node:fs').writeFileSync(path.join(dir, 'photo.jpg'), red);
+    const out = require('node:child_process').execFileSync('/bin/sh', ['-c', line], { cwd: dir, encoding: 'utf8' }) as string;
+    assertClose((JSON.parse(out) as { predictions: number[][] }).predictions, [expected[0]]);
+  }
   // /openapi.json tells client generators an instance may be an encoded image.
   const api = await readJson(await fetch(`${server.url}/openapi.json`));
   assert.ok(api.components.schemas.Instance.oneOf.some((s: { required?: string[] }) => s.required?.includes('b64')));

@@ -89,6 +89,8 @@ export function curlLines(model: ModelInfo, base: string): string[] {
     const name = [...model.imageInputs.keys()][0];
     lines.push(`# an image file (PNG or JPEG)\ncurl -s ${base}/predict -F ${quote(`${name}=@photo.jpg`)}`);
     lines.push(`curl -s ${base}/predict -H 'Content-Type: image/jpeg' --data-binary @photo.jpg`);
+    lines.push(`# the image base64 in JSON, as TF Serving clients send it
+{ printf '{"instances": [{"b64": "'; base64 < photo.jpg | tr -d '\\n'; printf '"}]}'; } | curl -s ${base}/v1/models/${encodeURIComponent(model.name)}:predict -H 'Content-Type: application/json' --data-binary @-`);
   }
   if (lesson) lines.push(`# JSON, as the Flask lesson's client sends it\ncurl -s ${base}/predict -H 'Content-Type: application/json' -d ${quote(JSON.stringify(lesson))}`);
   const v2 = v2Example(model);

@@ -49,7 +49,7 @@ export async function ensureServingImage(engine?: Engine, tag = SERVING_TEST_TAG
 /** Removes the test file's image (its layers stay cached for the next file). */
 export async function removeServingImage(image: ServingImage | undefined): Promise<void> {
   if (!image) return;
-  await new Docker().getImage(image.reference).remove({ force: true }).catch(() => {});
+  await new Docker().getImage(image.reference).remove({ force: true, noprune: true }).catch(() => {});
 }
 
 export interface ServingFixture {
