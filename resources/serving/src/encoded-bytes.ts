@@ -22,6 +22,12 @@ export function bytesAsText(bytes: Uint8Array, what: string): string {
   }
 }
 
+/** `value` with every bytes value in it (at any depth of lists) read as UTF-8 text. */
+export function bytesToText(value: unknown, what: string): unknown {
+  if (isBytes(value)) return bytesAsText(value, what);
+  return Array.isArray(value) ? value.map((item, i) => bytesToText(item, `${what}[${i}]`)) : value;
+}
+
 /** "aGVsbG8=" -> its bytes, for values that must be base64 (standard or URL-safe alphabet). */
 export function base64Bytes(text: unknown, what: string): Buffer {
   if (typeof text !== 'string' || !/^[A-Za-z0-9+/=_-]*$/.test(text)) throw badRequest(`${what} is not base64 text.`);

@@ -8,6 +8,7 @@ import type { FeedbackTracker } from './feedback';
 import { HOME_CSP, homeHtml, homeText } from './home-page';
 import { formatBytes, parseMediaType, readBody } from './http-body';
 import { HttpError, asHttpError } from './http-error';
+import { bytesToText } from './encoded-bytes';
 import { feedsFromForm, feedsFromRawImage, withImages } from './image-requests';
 import type { ImageDecoder } from './image-threads';
 import { feedsFromPredictBody, parseJsonBody, type RequestFormat } from './json-requests';
@@ -322,7 +323,8 @@ export class ModelServer {
     const doc = parseJsonBody(body);
     if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new HttpError(400, 'Send a JSON object {"id": "<X-Request-Id of the prediction>", "outcome": <true class or value>}.');
     const { id, outcome } = doc as Record<string, unknown>;
-    return jsonReply(200, feedback.score(id, outcome));
+    // {"b64"} outcomes are class names as bytes, the way TF Serving clients may spell text.
+    return jsonReply(200, feedback.score(id, bytesToText(outcome, '"outcome"')));
   }
 
   private async predictLesson(ctx: Ctx): Promise<Reply> {
