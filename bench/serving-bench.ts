@@ -22,7 +22,7 @@ import { request, rssMB, soak } from './serving/http-client';
 import { measureInProcess } from './serving/in-process';
 import { pairedRatios, pairedServerRatios } from './serving/paired';
 import {
-  cnnImagePayload, cnnTensor, cnnV2BinaryPayload, cnnV2JsonPayload, IRIS_INPUT, IRIS_ROW, irisPredictPayload, irisV2JsonPayload,
+  cnnB64Payload, cnnImagePayload, cnnTensor, cnnV2BinaryPayload, cnnV2JsonPayload, IRIS_INPUT, IRIS_ROW, irisPredictPayload, irisV2JsonPayload,
 } from './serving/payloads';
 import { profileRuntime, profileTable, type ProfileSummary } from './serving/profile';
 import {
@@ -232,6 +232,7 @@ async function run(results: BenchResults, workDir: string, options: Options): Pr
   const cnnPayloads: Checked[] = [
     { payload: cnnBinary, check: v2OutputOk(10) },
     { payload: cnnImagePayload(imageRoute(CNN_NAME)), check: imageAnswerOk },
+    { payload: cnnB64Payload(CNN_NAME), check: imageAnswerOk },
     { payload: cnnV2JsonPayload(CNN_NAME), check: v2OutputOk(10) },
   ];
   for (const [column, env] of [[COLUMNS.batched, {}], [COLUMNS.unbatched, { MODELDOCK_MAX_BATCH_SIZE: '1' }]] as const) {

@@ -87,3 +87,9 @@ export function jpegBytes(): Buffer {
 export function cnnImagePayload(route: string): Payload {
   return { label: 'CNN JPEG image', method: 'POST', path: route, headers: { 'Content-Type': 'image/jpeg' }, body: jpegBytes() };
 }
+
+/** The same JPEG the way TF Serving clients send images: base64 inside JSON. */
+export function cnnB64Payload(model: string): Payload {
+  const body = Buffer.from(JSON.stringify({ instances: [{ b64: jpegBytes().toString('base64') }] }));
+  return { label: 'CNN JPEG as {"b64"} JSON', method: 'POST', path: `/v1/models/${model}:predict`, headers: { 'Content-Type': 'application/json' }, body };
+}
