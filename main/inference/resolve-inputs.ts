@@ -21,7 +21,8 @@ const MAX_INPUT_BYTES = 1024 * 1024 * 1024;
  * input (several images for one input) are stacked along the batch axis. Sources without a name and without input
  * names of their own (a .npy, an image) fill the model's inputs in order.
  */
-export function resolveInputs(sources: InputSource[], inputs: IoMeta[], spec: Spec | null): HostTensor[] {
+/** `notes`: collects what the person should know about how an input was read (see orientationNote). */
+export function resolveInputs(sources: InputSource[], inputs: IoMeta[], spec: Spec | null, notes: string[] = []): HostTensor[] {
   const produced: HostTensor[] = [];
   const positional = (): IoMeta => {
     const free = inputs.find((i) => !produced.some((t) => t.name === i.name)) ?? inputs[0];
@@ -35,14 +36,14 @@ export function resolveInputs(sources: InputSource[], inputs: IoMeta[], spec: Sp
     } else if (source.kind === 'json') {
       produced.push(...parseJsonInputs(source.text, inputs, source.name));
     } else {
-      produced.push(...readFileSource(source.path, source.name, inputs, spec, positional));
+      produced.push(...readFileSource(source.path, source.name, inputs, spec, positional, notes));
     }
   }
   return checkFeeds(stackByName(produced), inputs);
 }
 
 function readFileSource(
-  filePath: string, name: string | undefined, inputs: IoMeta[], spec: Spec | null, positional: () => IoMeta,
+  filePath: string, name: string | undefined, inputs: IoMeta[], spec: Spec | null, positional: () => IoMeta, notes: string[],
 ): HostTensor[] {
   const bytes = readInputFile(filePath);
   const base = path.basename(filePath);
@@ -50,7 +51,11 @@ function readFileSource(
   if (isImageBytes(bytes)) {
     const input = name ? inputFor(name, inputs) : imageInput(inputs, spec) ?? positional();
     const settings = spec?.inputs?.[input.name];
-    return [imageToTensor(decodeImage(bytes, base), input, settings?.type === 'image' ? (settings as ImagePreprocess) : undefined)];
+    const preprocess = settings?.type === 'image' ? (settings as ImagePreprocess) : undefined;
+    const image = decodeImage(bytes, base);
+    const note = orientationNote(base, input.name, image.orientation ?? 1, preprocess?.orientation ?? 'as-stored');
+    if (note) notes.push(note);
+    return [imageToTensor(image, input, preprocess)];
   }
   if (bytes[0] === 0x93 && Buffer.from(bytes.subarray(1, 6)).toString('latin1') === 'NUMPY') {
     const input = name ? inputFor(name, inputs) : positional();
@@ -84,6 +89,20 @@ function readInputFile(filePath: string): Uint8Array {
     throw new ModelDockError({ code: 'input-file-too-large', title: 'Input file too large', message: `${path.basename(filePath)} is ${(stat.size / 1e9).toFixed(1)} GB; predictions here take up to 1 GB of input.`, fix: 'Use a smaller batch.' });
   }
   return fs.readFileSync(filePath);
+}
+
+const TURNS: Record<number, string> = {
+  2: 'mirrored left to right', 3: 'upside down', 4: 'mirrored top to bottom', 5: 'turned and mirrored',
+  6: 'turned 90° anticlockwise', 7: 'turned and mirrored', 8: 'turned 90° clockwise',
+};
+
+/**
+ * A photo whose EXIF tag says it is stored turned, fed as stored: the person sees it upright (browsers and photo
+ * apps apply the tag), the model does not. Whether that is right depends on the training code, so it is said, not fixed.
+ */
+export function orientationNote(file: string, input: string, orientation: number, setting: 'as-stored' | 'exif'): string | null {
+  if (orientation <= 1 || orientation > 8 || setting === 'exif') return null;
+  return `${file} is stored ${TURNS[orientation]} (EXIF orientation ${orientation}); photo viewers show it upright, but the model was given it as stored, as PIL's Image.open and Keras' load_img read it. If your training code turned photos upright (ImageOps.exif_transpose), set orientation: exif under inputs.${input} in modeldock.yaml.`;
 }
 
 /** The input an image goes to: the one the spec marks as an image, else the only 4-D input. */

@@ -54,6 +54,8 @@ export const PredictResponseSchema = z.object({
   outputs: z.array(WireTensorSchema),
   classification: ClassificationSchema.nullable(),
   latency: LatencyStatsSchema,
+  /** What the person should know about how the inputs were read (e.g. a photo the model sees turned). */
+  notes: z.array(z.string()).default([]),
 });
 export type PredictResponse = z.infer<typeof PredictResponseSchema>;
 

@@ -15,6 +15,7 @@ import { ensureBuilt } from '../support/ensure-built';
 import { eventually, waitForText } from './support/wait';
 import { closeE2E, openApp, recordingStep } from './support/steps';
 import { prepareWorkspace } from './support/workspace';
+import { orientationTiff, pngWithExif } from '../support/exif-bytes';
 
 const LABELS = ['setosa', 'versicolor', 'virginica'];
 const PROTOCOLS = ['lesson', 'v1', 'v2', 'v2-binary'] as const;
@@ -29,7 +30,7 @@ describe('web serve locally', { skip: haveChromium ? false : `no Chromium at ${C
 
   before(async () => {
     ensureBuilt();
-    ({ dataDir, models } = await prepareWorkspace('modeldock-e2e-serve-', ['iris.onnx', 'cnn.onnx', 'unknown-domain.onnx'], /^(2\d-run-|FAILED-serve-)/));
+    ({ dataDir, models } = await prepareWorkspace('modeldock-e2e-serve-', ['iris.onnx', 'cnn.onnx', 'unknown-domain.onnx'], /^(2\d-run-|29-test-|FAILED-serve-)/));
     ({ browser, page, web } = await openApp(dataDir));
   });
 
@@ -223,6 +224,22 @@ describe('web serve locally', { skip: haveChromium ? false : `no Chromium at ${C
     await waitForText(page, 'try-body', /"datatype": "FP32"/);
     await page.getByTestId('serve-stop').click();
     await page.locator('[data-testid="serve-state"][data-state="stopped"]').waitFor();
+  });
+
+  step('the Test step warns when a phone photo is fed as stored while photo viewers show it turned upright', async () => {
+    const png = new PNG({ width: 40, height: 30 });
+    for (let i = 0; i < 40 * 30; i++) png.data.set([200, (i * 3) % 256, 40, 255], i * 4);
+    const portrait = path.join(models, 'portrait.png');
+    fs.writeFileSync(portrait, pngWithExif(PNG.sync.write(png), orientationTiff(6)));
+    await page.getByTestId('step-test').click();
+    await page.getByTestId('file-input-image').setInputFiles(portrait);
+    await page.getByTestId('input-file-image').waitFor();
+    await page.getByTestId('predict-button').click();
+    await page.getByTestId('top1-label').waitFor();
+    const note = await page.getByTestId('predict-note').innerText();
+    assert.match(note, /portrait\.png is stored turned 90° anticlockwise \(EXIF orientation 6\)/);
+    assert.match(note, /set orientation: exif under inputs\.image/);
+    await shoot(page, '29-test-photo-orientation');
   });
 
   step('a model the runtime cannot load: the reason in plain words, its log lines, a red Run dot', async () => {

@@ -1,10 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { applyOrientation, exifOrientation } from '../../main/inference/exif-orientation';
 import { decodeImage, imageToTensor } from '../../main/inference/image-input';
-import { ImagePreprocessSchema } from '../../shared/schemas/spec';
+import { resolveInputs } from '../../main/inference/resolve-inputs';
+import { ImagePreprocessSchema, SpecSchema } from '../../shared/schemas/spec';
 import { jpegWithExif, orientationTiff, pngWithExif } from '../support/exif-bytes';
 
 /** A width x height RGBA picture whose every pixel is distinct: red = x * 40, green = y * 80. */
@@ -102,4 +106,27 @@ test('orientation: exif feeds the model the upright photo; the default feeds it 
   const asStored = imageToTensor(photo, input, settings('as-stored'));
   assert.notDeepEqual(Array.from(asStored.data as Float32Array), Array.from(upright.data as Float32Array));
   assert.equal(ImagePreprocessSchema.parse({ type: 'image' }).orientation, 'as-stored');
+});
+
+test('the Test step says when a photo it feeds as stored is shown turned, and why that may matter', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-exif-note-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const portrait = path.join(dir, 'portrait.png');
+  const plain = path.join(dir, 'plain.png');
+  fs.writeFileSync(portrait, pngWithExif(pngOf(4, 2), orientationTiff(6)));
+  fs.writeFileSync(plain, pngOf(2, 4));
+  const inputs = [{ name: 'image', isTensor: true, elementType: 'float32' as const, dims: ['batch', 3, 4, 2] }];
+  const specWith = (orientation?: 'exif') => SpecSchema.parse({ apiVersion: 'modeldock/v1', model: { name: 'cnn', path: 'cnn.onnx' }, inputs: { image: { type: 'image', ...(orientation ? { orientation } : {}) } } });
+
+  const notes: string[] = [];
+  resolveInputs([{ kind: 'file', path: portrait }, { kind: 'file', path: plain }], inputs, null, notes);
+  assert.equal(notes.length, 1, 'only the tagged photo');
+  assert.match(notes[0], /^portrait\.png is stored turned 90° anticlockwise \(EXIF orientation 6\); photo viewers show it upright, but the model was given it as stored/);
+  assert.match(notes[0], /set orientation: exif under inputs\.image in modeldock\.yaml/);
+  const asStored: string[] = [];
+  resolveInputs([{ kind: 'file', path: portrait }], inputs, specWith(), asStored);
+  assert.equal(asStored.length, 1);
+  const upright: string[] = [];
+  resolveInputs([{ kind: 'file', path: portrait }], inputs, specWith('exif'), upright);
+  assert.deepEqual(upright, [], 'turned upright as the spec asks: nothing to say');
 });

@@ -22,7 +22,8 @@ export function inferenceHandlers(services: EngineServices): Pick<Handlers, 'inf
       const { io } = await inference.describe(request.modelPath, { signal });
       onProgress({ step: 'Preparing inputs', index: 1, total });
       const context = await predictionContext(request.modelPath, request.specPath);
-      const feeds = resolveInputs(request.inputs, io.inputs, context.spec);
+      const notes: string[] = [];
+      const feeds = resolveInputs(request.inputs, io.inputs, context.spec, notes);
       onProgress({ step: request.repeat > 1 ? `Running ${request.repeat} times` : 'Running', index: 2, total });
       const result = await inference.run(request.modelPath, feeds, { repeat: request.repeat, signal });
       if (result.cancelled) throw cancelledError();
@@ -31,6 +32,7 @@ export function inferenceHandlers(services: EngineServices): Pick<Handlers, 'inf
         outputs: result.outputs.map(hostToWire),
         classification: classify(result.outputs, context.labels, request.topK),
         latency: latencyStats(result.timingsMs),
+        notes,
       };
     },
 

@@ -9,6 +9,12 @@ import { valueText } from '../../tensor-text';
 export function PredictResults({ result }: { result: PredictResponse }) {
   return (
     <div className="stack" data-testid="predict-results">
+      {result.notes.map((note) => (
+        <div key={note} className="banner banner-warning" role="status" data-testid="predict-note">
+          <div className="banner-icon" aria-hidden="true">!</div>
+          <div className="banner-body"><p className="banner-message">{note}</p></div>
+        </div>
+      ))}
       {result.classification && <ClassificationCard classification={result.classification} />}
       <LatencyCard latency={result.latency} />
       <Card title="Outputs" subtitle="Every output tensor the model returned.">
