@@ -129,6 +129,14 @@ interface Plan {
   height: number;
 }
 
+/** The spec's layout when it gives one, else read from the model input's dims. */
+export function imageLayout(dims: IoMeta['dims'], settings: ImagePreprocess, explicit: boolean): 'NCHW' | 'NHWC' {
+  if (explicit) return settings.layout;
+  const off = dims.length === 4 ? 1 : 0;
+  // A colour axis (3) is the strongest hint, then a gray one (1); NCHW when neither says.
+  return dims[off] === 3 ? 'NCHW' : dims[off + 2] === 3 ? 'NHWC' : dims[off] === 1 ? 'NCHW' : dims[off + 2] === 1 ? 'NHWC' : 'NCHW';
+}
+
 /** Layout, size and channel count from the spec where set, else from the model input's fixed dimensions. */
 function plan(input: IoMeta, settings: ImagePreprocess, explicit: boolean, image: DecodedImage): Plan {
   const dims = input.dims;
@@ -142,9 +150,7 @@ function plan(input: IoMeta, settings: ImagePreprocess, explicit: boolean, image
     });
   }
   const off = rank === 4 ? 1 : 0;
-  let layout = settings.layout;
-  // A colour axis (3) is the strongest hint, then a gray one (1); NCHW when neither says.
-  if (!explicit) layout = dims[off] === 3 ? 'NCHW' : dims[off + 2] === 3 ? 'NHWC' : dims[off] === 1 ? 'NCHW' : dims[off + 2] === 1 ? 'NHWC' : 'NCHW';
+  const layout = imageLayout(dims, settings, explicit);
   const [cAxis, hAxis, wAxis] = layout === 'NCHW' ? [off, off + 1, off + 2] : [off + 2, off, off + 1];
   const fixed = (d: unknown): number | null => (typeof d === 'number' && d > 0 ? d : null);
   const modelChannels = fixed(dims[cAxis]);

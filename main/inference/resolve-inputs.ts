@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ModelDockError } from '../../shared/errors';
-import type { InputSource } from '../../shared/schemas/inference';
+import type { ImagePreview, InputSource } from '../../shared/schemas/inference';
 import type { ImagePreprocess, Spec } from '../../shared/schemas/spec';
 import { parseCsvInputs } from './csv-input';
 import { allocateValues, formatDims, type HostTensor, type TensorValues } from './host-tensor';
 import { decodeImage, imageToTensor, isImageBytes } from './image-input';
+import { imageTensorPreview } from './image-preview';
 import { checkFeeds } from './input-check';
 import { inputFor, parseJsonInputs } from './json-input';
 import { readNpy } from './npy-reader';
@@ -21,8 +22,16 @@ const MAX_INPUT_BYTES = 1024 * 1024 * 1024;
  * input (several images for one input) are stacked along the batch axis. Sources without a name and without input
  * names of their own (a .npy, an image) fill the model's inputs in order.
  */
-/** `notes`: collects what the person should know about how an input was read (see orientationNote). */
-export function resolveInputs(sources: InputSource[], inputs: IoMeta[], spec: Spec | null, notes: string[] = []): HostTensor[] {
+/** What the person should know about how inputs were read: notes (see orientationNote) and image previews. */
+export interface InputReport {
+  notes: string[];
+  previews: ImagePreview[];
+}
+
+/** Image previews per prediction: enough to check the framing, not a gallery of a whole batch. */
+const MAX_PREVIEWS = 4;
+
+export function resolveInputs(sources: InputSource[], inputs: IoMeta[], spec: Spec | null, report: InputReport = { notes: [], previews: [] }): HostTensor[] {
   const produced: HostTensor[] = [];
   const positional = (): IoMeta => {
     const free = inputs.find((i) => !produced.some((t) => t.name === i.name)) ?? inputs[0];
@@ -36,14 +45,14 @@ export function resolveInputs(sources: InputSource[], inputs: IoMeta[], spec: Sp
     } else if (source.kind === 'json') {
       produced.push(...parseJsonInputs(source.text, inputs, source.name));
     } else {
-      produced.push(...readFileSource(source.path, source.name, inputs, spec, positional, notes));
+      produced.push(...readFileSource(source.path, source.name, inputs, spec, positional, report));
     }
   }
   return checkFeeds(stackByName(produced), inputs);
 }
 
 function readFileSource(
-  filePath: string, name: string | undefined, inputs: IoMeta[], spec: Spec | null, positional: () => IoMeta, notes: string[],
+  filePath: string, name: string | undefined, inputs: IoMeta[], spec: Spec | null, positional: () => IoMeta, report: InputReport,
 ): HostTensor[] {
   const bytes = readInputFile(filePath);
   const base = path.basename(filePath);
@@ -54,8 +63,10 @@ function readFileSource(
     const preprocess = settings?.type === 'image' ? (settings as ImagePreprocess) : undefined;
     const image = decodeImage(bytes, base);
     const note = orientationNote(base, input.name, image.orientation ?? 1, preprocess?.orientation ?? 'as-stored');
-    if (note) notes.push(note);
-    return [imageToTensor(image, input, preprocess)];
+    if (note) report.notes.push(note);
+    const tensor = imageToTensor(image, input, preprocess);
+    if (report.previews.length < MAX_PREVIEWS) report.previews.push(imageTensorPreview(tensor, input, preprocess, base));
+    return [tensor];
   }
   if (bytes[0] === 0x93 && Buffer.from(bytes.subarray(1, 6)).toString('latin1') === 'NUMPY') {
     const input = name ? inputFor(name, inputs) : positional();

@@ -49,6 +49,22 @@ export const LatencyStatsSchema = z.object({
 });
 export type LatencyStats = z.infer<typeof LatencyStatsSchema>;
 
+/** An image input's tensor turned back into a picture: what the model sees of a photo (main/inference/image-preview.ts). */
+export const ImagePreviewSchema = z.object({
+  input: z.string(),
+  /** The file it came from. */
+  source: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  layout: z.enum(['NCHW', 'NHWC']),
+  channelNames: z.array(z.string()),
+  /** The values the model got, per channel in tensor order. */
+  channels: z.array(z.object({ min: z.number(), max: z.number(), mean: z.number() })),
+  /** PNG, base64. */
+  png: z.string(),
+});
+export type ImagePreview = z.infer<typeof ImagePreviewSchema>;
+
 export const PredictResponseSchema = z.object({
   inputs: z.array(z.object({ name: z.string(), elementType: z.string(), dims: z.array(z.number()) })),
   outputs: z.array(WireTensorSchema),
@@ -56,6 +72,8 @@ export const PredictResponseSchema = z.object({
   latency: LatencyStatsSchema,
   /** What the person should know about how the inputs were read (e.g. a photo the model sees turned). */
   notes: z.array(z.string()).default([]),
+  /** The first few image inputs, as the model sees them. */
+  previews: z.array(ImagePreviewSchema).default([]),
 });
 export type PredictResponse = z.infer<typeof PredictResponseSchema>;
 

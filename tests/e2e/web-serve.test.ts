@@ -239,7 +239,13 @@ describe('web serve locally', { skip: haveChromium ? false : `no Chromium at ${C
     const note = await page.getByTestId('predict-note').innerText();
     assert.match(note, /portrait\.png is stored turned 90° anticlockwise \(EXIF orientation 6\)/);
     assert.match(note, /set orientation: exif under inputs\.image/);
+    // What the model sees: the photo as its 32x32 tensor, with each channel's values.
+    await page.getByTestId('model-sees-item').waitFor();
+    assert.match(await page.getByTestId('model-sees').innerText(), /portrait\.png\s*→ 32×32, NCHW, input image/);
+    assert.equal(await page.getByTestId('model-sees-stats').locator('tbody tr').count(), 3);
     await shoot(page, '29-test-photo-orientation');
+    await page.getByTestId('model-sees').scrollIntoViewIfNeeded();
+    await shoot(page, '29-test-model-sees');
   });
 
   step('a model the runtime cannot load: the reason in plain words, its log lines, a red Run dot', async () => {

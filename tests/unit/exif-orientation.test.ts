@@ -8,6 +8,7 @@ import { PNG } from 'pngjs';
 import { applyOrientation, exifOrientation } from '../../main/inference/exif-orientation';
 import { decodeImage, imageToTensor } from '../../main/inference/image-input';
 import { resolveInputs } from '../../main/inference/resolve-inputs';
+import type { ImagePreview } from '../../shared/schemas/inference';
 import { ImagePreprocessSchema, SpecSchema } from '../../shared/schemas/spec';
 import { jpegWithExif, orientationTiff, pngWithExif } from '../support/exif-bytes';
 
@@ -108,6 +109,8 @@ test('orientation: exif feeds the model the upright photo; the default feeds it 
   assert.equal(ImagePreprocessSchema.parse({ type: 'image' }).orientation, 'as-stored');
 });
 
+const report = () => ({ notes: [] as string[], previews: [] as ImagePreview[] });
+
 test('the Test step says when a photo it feeds as stored is shown turned, and why that may matter', (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modeldock-exif-note-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -118,15 +121,15 @@ test('the Test step says when a photo it feeds as stored is shown turned, and wh
   const inputs = [{ name: 'image', isTensor: true, elementType: 'float32' as const, dims: ['batch', 3, 4, 2] }];
   const specWith = (orientation?: 'exif') => SpecSchema.parse({ apiVersion: 'modeldock/v1', model: { name: 'cnn', path: 'cnn.onnx' }, inputs: { image: { type: 'image', ...(orientation ? { orientation } : {}) } } });
 
-  const notes: string[] = [];
-  resolveInputs([{ kind: 'file', path: portrait }, { kind: 'file', path: plain }], inputs, null, notes);
+  const { notes } = report();
+  resolveInputs([{ kind: 'file', path: portrait }, { kind: 'file', path: plain }], inputs, null, { notes, previews: [] });
   assert.equal(notes.length, 1, 'only the tagged photo');
   assert.match(notes[0], /^portrait\.png is stored turned 90° anticlockwise \(EXIF orientation 6\); photo viewers show it upright, but the model was given it as stored/);
   assert.match(notes[0], /set orientation: exif under inputs\.image in modeldock\.yaml/);
-  const asStored: string[] = [];
+  const asStored = report();
   resolveInputs([{ kind: 'file', path: portrait }], inputs, specWith(), asStored);
-  assert.equal(asStored.length, 1);
-  const upright: string[] = [];
+  assert.equal(asStored.notes.length, 1);
+  const upright = report();
   resolveInputs([{ kind: 'file', path: portrait }], inputs, specWith('exif'), upright);
-  assert.deepEqual(upright, [], 'turned upright as the spec asks: nothing to say');
+  assert.deepEqual(upright.notes, [], 'turned upright as the spec asks: nothing to say');
 });

@@ -3,7 +3,7 @@ import { runBenchmark } from '../../inference/bench-runner';
 import { classify } from '../../inference/classification';
 import { latencyStats } from '../../inference/latency-stats';
 import { predictionContext } from '../../inference/model-labels-for';
-import { resolveInputs } from '../../inference/resolve-inputs';
+import { resolveInputs, type InputReport } from '../../inference/resolve-inputs';
 import { makeSampleInputs } from '../../inference/sample-inputs';
 import { hostToWire } from '../../inference/tensor-codec';
 import type { EngineServices, Handlers } from '../types';
@@ -22,8 +22,8 @@ export function inferenceHandlers(services: EngineServices): Pick<Handlers, 'inf
       const { io } = await inference.describe(request.modelPath, { signal });
       onProgress({ step: 'Preparing inputs', index: 1, total });
       const context = await predictionContext(request.modelPath, request.specPath);
-      const notes: string[] = [];
-      const feeds = resolveInputs(request.inputs, io.inputs, context.spec, notes);
+      const report: InputReport = { notes: [], previews: [] };
+      const feeds = resolveInputs(request.inputs, io.inputs, context.spec, report);
       onProgress({ step: request.repeat > 1 ? `Running ${request.repeat} times` : 'Running', index: 2, total });
       const result = await inference.run(request.modelPath, feeds, { repeat: request.repeat, signal });
       if (result.cancelled) throw cancelledError();
@@ -32,7 +32,7 @@ export function inferenceHandlers(services: EngineServices): Pick<Handlers, 'inf
         outputs: result.outputs.map(hostToWire),
         classification: classify(result.outputs, context.labels, request.topK),
         latency: latencyStats(result.timingsMs),
-        notes,
+        ...report,
       };
     },
 

@@ -1,4 +1,4 @@
-import type { Classification, LatencyStats, PredictResponse } from '../../../shared/schemas/inference';
+import type { Classification, ImagePreview, LatencyStats, PredictResponse } from '../../../shared/schemas/inference';
 import type { WireTensor } from '../../../shared/schemas/tensor';
 import { LatencyHistogram } from '../../charts/LatencyHistogram';
 import { Card } from '../../components/Card';
@@ -16,6 +16,7 @@ export function PredictResults({ result }: { result: PredictResponse }) {
         </div>
       ))}
       {result.classification && <ClassificationCard classification={result.classification} />}
+      {result.previews.length > 0 && <ModelSeesCard previews={result.previews} />}
       <LatencyCard latency={result.latency} />
       <Card title="Outputs" subtitle="Every output tensor the model returned.">
         {result.outputs.map((tensor) => <OutputTable key={tensor.name} tensor={tensor} />)}
@@ -25,6 +26,38 @@ export function PredictResults({ result }: { result: PredictResponse }) {
 }
 
 const MAX_ROWS = 10;
+
+/** Each photo as its tensor, turned back into a picture: the framing and colours the model actually got. */
+function ModelSeesCard({ previews }: { previews: ImagePreview[] }) {
+  return (
+    <Card
+      title="What the model sees"
+      subtitle="Each photo after decoding, resizing and normalising, turned back into a picture. Check the framing (stretched or cropped, upright or turned) and compare the value ranges with your training tensors."
+      testId="model-sees"
+    >
+      <div className="model-sees">
+        {previews.map((p, i) => (
+          <figure key={i} className="model-sees-item" data-testid="model-sees-item">
+            <img className="model-sees-image" src={`data:image/png;base64,${p.png}`} alt={`${p.source} as the model sees it, ${p.width}×${p.height}`}
+              style={{ imageRendering: p.width < 128 ? 'pixelated' : 'auto' }} />
+            <figcaption>
+              <span className="mono">{p.source}</span>
+              <span className="muted small"> → {p.width}×{p.height}, {p.layout}, input {p.input}</span>
+              <table className="model-sees-stats" data-testid="model-sees-stats">
+                <thead><tr><th>channel</th><th>min</th><th>mean</th><th>max</th></tr></thead>
+                <tbody>
+                  {p.channels.map((c, ch) => (
+                    <tr key={ch}><td>{p.channelNames[ch] ?? ch}</td><td className="mono">{c.min.toFixed(3)}</td><td className="mono">{c.mean.toFixed(3)}</td><td className="mono">{c.max.toFixed(3)}</td></tr>
+                  ))}
+                </tbody>
+              </table>
+            </figcaption>
+          </figure>
+        ))}
+      </div>
+    </Card>
+  );
+}
 
 function ClassificationCard({ classification }: { classification: Classification }) {
   const rows = classification.rows.slice(0, MAX_ROWS);
