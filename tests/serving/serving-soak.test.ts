@@ -34,6 +34,37 @@ async function rss(url: string): Promise<number> {
   return Number(/^process_resident_memory_bytes (\d+)$/m.exec(text)![1]);
 }
 
+type Soaked = Awaited<ReturnType<typeof startServer>>;
+
+/**
+ * Runs requests 0..total-1 through `one`, `concurrency` at a time, and checks what both soaks promise: no problem
+ * reported, every request counted, a quarter or more refused, the server up and ready, no error logged, and RSS
+ * after the soak within 1.3x (+16 MiB) of RSS after the first `warmup` requests.
+ */
+async function soakAndCheck(
+  server: Soaked, one: (i: number) => Promise<void>, plan: { total: number; warmup: number; concurrency: number },
+  counts: () => { problems: string[]; good: number; bad: number },
+): Promise<void> {
+  const run = async (from: number, to: number) => {
+    let next = from;
+    await Promise.all(Array.from({ length: plan.concurrency }, async () => {
+      while (next < to) await one(next++);
+    }));
+  };
+  await run(0, plan.warmup);
+  const warm = await rss(server.url);
+  await run(plan.warmup, plan.total);
+  const after = await rss(server.url);
+  const { problems, good, bad } = counts();
+  assert.deepEqual(problems.slice(0, 10), []);
+  assert.equal(good + bad, plan.total);
+  assert.ok(bad > plan.total / 4);
+  assert.equal(server.child.exitCode, null, 'still running');
+  assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+  assert.ok(after < warm * 1.3 + 16 * 1024 * 1024, `RSS ${Math.round(after / 1048576)} MiB after the soak vs ${Math.round(warm / 1048576)} MiB after warm-up`);
+  assert.ok(!server.logs.some((l) => l.level === 'error'), JSON.stringify(server.logs.filter((l) => l.level === 'error').slice(0, 3)));
+}
+
 test(`soak: ${TOTAL} mixed good and bad requests, answers exact, no crash, memory bounded`, async (t) => {
   const fixtures = await ensureFixtures();
   const server = await startServer(t, { args: ['--model', path.join(fixtures, 'iris.onnx')], env: { MODELDOCK_LOG_LEVEL: 'warn' } });
@@ -105,24 +136,7 @@ test(`soak: ${TOTAL} mixed good and bad requests, answers exact, no crash, memor
     bad++;
   };
 
-  const run = async (from: number, to: number) => {
-    let next = from;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < to) await one(next++);
-    }));
-  };
-  await run(0, 500);
-  const warm = await rss(server.url);
-  await run(500, TOTAL);
-  const after = await rss(server.url);
-
-  assert.deepEqual(problems.slice(0, 10), []);
-  assert.equal(good + bad, TOTAL);
-  assert.ok(bad > TOTAL / 4);
-  assert.equal(server.child.exitCode, null, 'still running');
-  assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
-  assert.ok(after < warm * 1.3 + 16 * 1024 * 1024, `RSS ${Math.round(after / 1048576)} MiB after the soak vs ${Math.round(warm / 1048576)} MiB after warm-up`);
-  assert.ok(!server.logs.some((l) => l.level === 'error'), JSON.stringify(server.logs.filter((l) => l.level === 'error').slice(0, 3)));
+  await soakAndCheck(server, one, { total: TOTAL, warmup: 500, concurrency: CONCURRENCY }, () => ({ problems, good, bad }));
 });
 
 test('image soak: 1500 photos as forms, raw bodies, {"b64"} JSON and V2 BYTES, a third of them bad; answers exact, memory bounded', async (t) => {
@@ -208,25 +222,7 @@ test('image soak: 1500 photos as forms, raw bodies, {"b64"} JSON and V2 BYTES, a
     bad++;
   };
 
-  const total = 1500;
-  const run = async (from: number, to: number) => {
-    let next = from;
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (next < to) await one(next++);
-    }));
-  };
-  await run(0, 300);
-  const warm = await rss(server.url);
-  await run(300, total);
-  const after = await rss(server.url);
-
-  assert.deepEqual(problems.slice(0, 10), []);
-  assert.equal(good + bad, total);
-  assert.ok(bad > total / 4);
-  assert.equal(server.child.exitCode, null, 'still running');
-  assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
-  assert.ok(after < warm * 1.3 + 16 * 1024 * 1024, `RSS ${Math.round(after / 1048576)} MiB after the soak vs ${Math.round(warm / 1048576)} MiB after warm-up`);
+  await soakAndCheck(server, one, { total: 1500, warmup: 300, concurrency: 8 }, () => ({ problems, good, bad }));
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   assert.match(metrics, /^modeldock_image_queue_depth 0$/m, 'no image left waiting');
-  assert.ok(!server.logs.some((l) => l.level === 'error'), JSON.stringify(server.logs.filter((l) => l.level === 'error').slice(0, 3)));
 });
