@@ -311,6 +311,8 @@ async function prepareImages(dataDir: string, modelPath: string, imageIds: strin
 }
 
 async function optionLabel(page: Page, reference: string): Promise<string> {
+  // The versions list loads after the screen: wait for the option before reading the labels.
+  await page.getByTestId('deploy-image-select').locator('option', { hasText: reference }).first().waitFor({ state: 'attached' });
   const labels = await page.getByTestId('deploy-image-select').locator('option').allInnerTexts();
   const label = labels.find((l) => l.startsWith(`${reference} `));
   assert.ok(label, `an option for ${reference}: ${labels.join(' | ')}`);
