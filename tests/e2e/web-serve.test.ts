@@ -211,7 +211,7 @@ describe('web serve locally', { skip: haveChromium ? false : `no Chromium at ${C
     const label = (await page.getByTestId('try-prediction-label').innerText()).trim();
     assert.ok(['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'].includes(label), `"${label}" is one of the fixture's CIFAR-10 classes`);
     await page.getByTestId('try-panel').scrollIntoViewIfNeeded();
-    await shootBoth(page, '29-run-try-photo');
+    await shootAll(page, '29-run-try-photo');
     for (const [protocol, curl] of [['v1', /base64 < 'street\.png'/], ['v2', /"datatype": "BYTES"/], ['v2-binary', /cat 'street\.png'/]] as const) {
       await page.getByTestId(`try-tab-${protocol}`).click();
       await waitForText(page, 'try-curl', curl);
@@ -245,7 +245,7 @@ describe('web serve locally', { skip: haveChromium ? false : `no Chromium at ${C
     assert.equal(await page.getByTestId('model-sees-stats').locator('tbody tr').count(), 3);
     await shoot(page, '29-test-photo-orientation');
     await page.getByTestId('model-sees').scrollIntoViewIfNeeded();
-    await shoot(page, '29-test-model-sees');
+    await shootAll(page, '29-test-model-sees');
   });
 
   step('a model the runtime cannot load: the reason in plain words, its log lines, a red Run dot', async () => {
