@@ -5,6 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createEngine, type Engine } from '../../main/engine/engine';
 import { ensureFixtures } from '../fixtures/make-fixtures';
+import { PNG } from 'pngjs';
+import { orientationTiff, pngWithExif } from '../support/exif-bytes';
 import { runCaptured } from './cli-support';
 
 /** The model commands against real fixture models and the real engine (worker process included). */
@@ -90,6 +92,19 @@ test('predict reads input files, binds NAME=FILE, repeats for latency and prints
   const wrong = await runCaptured(['predict', 'iris.onnx', '--json-input', '[[1, 2, 3]]'], { engine, cwd: work });
   assert.equal(wrong.code, 1);
   assert.match(wrong.stderr, /"input"/);
+});
+
+test('predict with a photo prints what the model was given per channel, and a note for a photo stored turned', async () => {
+  const png = new PNG({ width: 40, height: 30 });
+  for (let i = 0; i < 40 * 30; i++) png.data.set([200, (i * 3) % 256, 40, 255], i * 4);
+  fs.writeFileSync(path.join(work, 'portrait.png'), pngWithExif(PNG.sync.write(png), orientationTiff(8)));
+  const r = await runCaptured(['predict', 'cnn.onnx', '--input', 'image=portrait.png'], { engine, cwd: work });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^ {2}portrait\.png -> image 32x32 NCHW: R 0\.784\d*\.\.0\.784\d* \(mean 0\.784\d*\), G /m);
+  assert.match(r.stdout, /note: portrait\.png is stored turned 90° clockwise \(EXIF orientation 8\)/);
+  const json = JSON.parse((await runCaptured(['predict', 'cnn.onnx', '--input', 'image=portrait.png', '--json'], { engine, cwd: work })).stdout);
+  assert.equal(json.previews[0].width, 32);
+  assert.equal(PNG.sync.read(Buffer.from(json.previews[0].png, 'base64')).width, 32, 'the preview is a real PNG');
 });
 
 test('--spec: predict takes the model and labels from the spec', async () => {

@@ -83,6 +83,12 @@ const MAX_COLS = 10;
 export function renderPrediction(r: PredictResponse, s: Style): string {
   const out: string[] = [];
   out.push(`${s.bold('Inputs')}  ${r.inputs.map((i) => `${i.name} ${i.elementType} ${formatShape(i.dims)}`).join(' · ')}`);
+  // What the model was given of each photo: the value range per channel, to compare with the training tensors.
+  for (const p of r.previews) {
+    const ranges = p.channels.map((c, ch) => `${p.channelNames[ch] ?? ch} ${formatValue(c.min)}..${formatValue(c.max)} (mean ${formatValue(c.mean)})`);
+    out.push(`  ${p.source} -> ${p.input} ${p.width}x${p.height} ${p.layout}: ${ranges.join(', ')}`);
+  }
+  for (const note of r.notes) out.push(`${s.yellow('note:')} ${note}`);
   for (const t of r.outputs) out.push('', ...renderTensor(t, s));
 
   if (r.classification) {
