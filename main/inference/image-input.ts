@@ -172,6 +172,17 @@ function plan(input: IoMeta, settings: ImagePreprocess, explicit: boolean, image
   };
 }
 
+const NO_PIXELS = new Uint8Array(0);
+
+/**
+ * How many values imageToTensor will make for an image of width x height (from its header), before decoding: a
+ * small file can become a large tensor, so servers budget by this.
+ */
+export function imageTensorElements(input: IoMeta, settings: ImagePreprocess | undefined, width: number, height: number): number {
+  const p = plan(input, settings ?? ImagePreprocessSchema.parse({ type: 'image' }), settings !== undefined, { width, height, rgba: NO_PIXELS });
+  return p.width * p.height * p.channels;
+}
+
 export function imageToTensor(stored: DecodedImage, input: IoMeta, settings?: ImagePreprocess): HostTensor {
   if (!input.isTensor || !input.elementType) throw nonTensorInput(input.name);
   const s = settings ?? ImagePreprocessSchema.parse({ type: 'image' });

@@ -78,7 +78,7 @@ export const ServingSettingsSchema = z.object({
     .describe('Requests allowed to wait; beyond this the server answers 503 with Retry-After so clients back off.'),
   maxBodyMB: z.number().min(0.001).max(2048).default(32).describe('Largest request body accepted (413 beyond it).'),
   maxBufferedMB: z.number().min(1).max(65536).default(64)
-    .describe('Request bodies held in memory at once (being read, waiting or running). Beyond it, new bodies wait unread at the client, so a burst of large requests cannot exhaust the container\'s memory.'),
+    .describe('Request bodies held in memory at once (being read, waiting or running). Beyond it, new bodies wait unread at the client, so a burst of large requests cannot exhaust the container\'s memory. It also caps the input tensors one request\'s images may make (413 beyond it), counted from their headers before decoding.'),
   maxImageMegapixels: z.number().min(0.01).max(100).default(50)
     .describe('Largest image accepted, in megapixels (413 beyond it), judged from the file header before decoding. Decoding a JPEG takes about 36 bytes per pixel (a 12 MP photo: ~400 MB), so the server lowers this to what fits its container\'s memory limit.'),
   requestTimeoutMs: z.number().int().min(100).max(3600000).default(30000).describe('A request that takes longer gets 504.'),

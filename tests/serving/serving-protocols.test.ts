@@ -420,6 +420,31 @@ test('image models take encoded images inside JSON: {"b64"} rows and columns (TF
   assert.match(JSON.stringify(api.components.schemas.V2InferenceRequest), /encoded PNG\/JPEG files as datatype BYTES/);
 });
 
+test('many tiny images cannot ask for gigabytes: the tensors a request\'s images will make are counted from their headers first', async (t) => {
+  // Before: a 5 MB JSON of 50,000 1x1 PNGs took this model's server to 6.6 GB and 14.6 s; now it is a 413 at once.
+  const fixtures = await ensureFixtures();
+  const server = await startServer(t, { args: ['--model', path.join(fixtures, 'cnn.onnx')], env: { MODELDOCK_MAX_BUFFERED_MB: '1' } });
+  const dot = pngOf(1, 1, () => [90, 90, 90]);
+  const rows = (n: number) => ({ instances: Array.from({ length: n }, () => ({ b64: dot.toString('base64') })) });
+  // Each 1x1 PNG becomes a float32 3x32x32 tensor: 12 KB. 1 MB holds 85 of them.
+  const fits = await postJson(`${server.url}/predict`, rows(85));
+  assert.equal(fits.status, 200, JSON.stringify(fits.body).slice(0, 200));
+  assert.equal(fits.body.predictions.length, 85);
+  const tooMany = await postJson(`${server.url}/predict`, rows(86));
+  assert.equal(tooMany.status, 413);
+  assert.match(tooMany.body.error, /The request's 86 images would make 1032 KB of input tensors; one request may make up to 1024 KB \(MODELDOCK_MAX_BUFFERED_MB\)\. Send at most 85 images like these per request/);
+  const form = new FormData();
+  for (let i = 0; i < 90; i++) form.append('image', new Blob([dot], { type: 'image/png' }), `${i}.png`);
+  const formRes = await fetch(`${server.url}/predict`, { method: 'POST', body: form });
+  assert.equal(formRes.status, 413, 'forms count the same way');
+  const element = (b: Buffer) => { const h = Buffer.alloc(4); h.writeUInt32LE(b.length); return Buffer.concat([h, b]); };
+  const payload = Buffer.concat(Array.from({ length: 90 }, () => element(dot)));
+  const head = Buffer.from(JSON.stringify({ inputs: [{ name: 'image', datatype: 'BYTES', shape: [90], parameters: { binary_data_size: payload.length } }] }));
+  const v2 = await fetch(`${server.url}/v2/models/cnn/infer`, { method: 'POST', headers: { 'Inference-Header-Content-Length': String(head.length) }, body: Buffer.concat([head, payload]) });
+  assert.equal(v2.status, 413, 'and V2 BYTES');
+  assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+});
+
 test('fixed-batch models take several rows one at a time; dynamic inner dimensions batch only with their own kind', async (t) => {
   const fixtures = await ensureFixtures();
   const fixed = await startServer(t, { args: ['--model', path.join(fixtures, 'fixed-batch.onnx')] });

@@ -1,5 +1,7 @@
 import type { HostTensor } from '../../../main/inference/host-tensor';
-import { isImageBytes } from '../../../main/inference/image-input';
+import { bytesPerElement } from '../../../main/inference/host-tensor';
+import { imageDimensions, imageTensorElements, isImageBytes } from '../../../main/inference/image-input';
+import { formatBytes } from './http-body';
 import type { Deadline } from './deadline';
 import { HttpError, badRequest } from './http-error';
 import type { ImageDecoder } from './image-threads';
@@ -16,16 +18,21 @@ import { checkFeedSet, jsonToTensor } from './tensor-build';
  * and preprocessed as the config's inputs.<name> says (resize, channel order, layout, scale, mean, std), on the
  * image threads (image-threads.ts); everything that needs no decoding is checked here first.
  */
-export async function feedsFromRawImage(body: Buffer, model: ModelInfo, decoder: ImageDecoder, deadline?: Deadline): Promise<HostTensor[]> {
+export async function feedsFromRawImage(body: Buffer, model: ModelInfo, decoding: ImageDecoding, deadline?: Deadline): Promise<HostTensor[]> {
   const input = onlyImageInput(model);
   if (model.inputs.length > 1) {
     throw badRequest(`This model has other inputs besides the image (${names(model.inputs)}); send multipart/form-data with a part for each.`);
   }
-  checkImageBytes(body, 'The image');
-  return checkFeedSet([await imageTensor(body, input, 'The image', model, decoder, deadline)], model.inputs);
+  return withImages([], [{ input, images: [body], labels: ['The image'] }], model, decoding, deadline);
 }
 
-export async function feedsFromForm(parts: FormPart[], model: ModelInfo, maxElements: number, decoder: ImageDecoder, deadline?: Deadline): Promise<HostTensor[]> {
+/** The image threads, and how many bytes of input tensors one request's images may make (serving.maxBufferedMB). */
+export interface ImageDecoding {
+  decoder: ImageDecoder;
+  maxTensorBytes: number;
+}
+
+export async function feedsFromForm(parts: FormPart[], model: ModelInfo, maxElements: number, decoding: ImageDecoding, deadline?: Deadline): Promise<HostTensor[]> {
   const files = parts.filter((p) => p.filename !== null || (p.contentType?.startsWith('image/') ?? false));
   const fields = parts.filter((p) => !files.includes(p));
   if (!files.length && !fields.length) throw badRequest('The form has no parts; attach an image, e.g. curl -F image=@photo.jpg.');
@@ -55,16 +62,19 @@ export async function feedsFromForm(parts: FormPart[], model: ModelInfo, maxElem
     group.images.push(file.data);
     group.labels.push(labels[i]);
   });
-  return withImages(fieldFeeds, images, model, decoder, deadline);
+  return withImages(fieldFeeds, images, model, decoding, deadline);
 }
 
 /**
  * `feeds` plus the tensors of encoded images (from a form, or {"b64": ...} in JSON), checked as one set. Every image
- * is checked to be PNG or JPEG before any is decoded; then they decode side by side on the image threads, and a
- * bad one is reported in request order. Several images for one input become its batch.
+ * is checked to be PNG or JPEG, and the tensors they will make are counted from their headers, before any is
+ * decoded: a few KB of tiny PNGs could otherwise ask for gigabytes. Then they decode side by side on the image
+ * threads, and a bad one is reported in request order. Several images for one input become its batch.
  */
-export async function withImages(feeds: HostTensor[], images: EncodedImages[], model: ModelInfo, decoder: ImageDecoder, deadline?: Deadline): Promise<HostTensor[]> {
+export async function withImages(feeds: HostTensor[], images: EncodedImages[], model: ModelInfo, decoding: ImageDecoding, deadline?: Deadline): Promise<HostTensor[]> {
   for (const group of images) group.images.forEach((bytes, i) => checkImageBytes(bytes, group.labels[i]));
+  checkTensorBudget(images, model, decoding.maxTensorBytes);
+  const decoder = decoding.decoder;
   const decoded = await Promise.allSettled(images.map((group) => Promise.all(group.images.map((bytes, i) => imageTensor(bytes, group.input, group.labels[i], model, decoder, deadline)))));
   const all = [...feeds];
   for (let g = 0; g < images.length; g++) {
@@ -88,6 +98,28 @@ function onlyImageInput(model: ModelInfo, fieldName?: string): string {
     throw new HttpError(415, `This model takes no image input (its inputs are ${model.inputs.map((i) => `"${i.name}" ${i.elementType} [${i.dims.map((d) => d ?? '?').join(', ')}]`).join(', ')}); send JSON instead.`);
   }
   throw badRequest(`${fieldName ? `The form field "${fieldName}" does not say` : 'A raw image body cannot say'} which image input it is for (${images.map((n) => `"${n}"`).join(', ')}); name each form field after its input.`);
+}
+
+function checkTensorBudget(images: EncodedImages[], model: ModelInfo, maxBytes: number): void {
+  let bytes = 0;
+  let count = 0;
+  for (const group of images) {
+    const input = model.inputs.find((i) => i.name === group.input)!;
+    const settings = model.imageInputs.get(group.input);
+    const width = bytesPerElement(input.elementType ?? 'float32');
+    for (const image of group.images) {
+      const size = imageDimensions(image);
+      bytes += imageTensorElements(input, settings, size?.width ?? 0, size?.height ?? 0) * width;
+      count++;
+    }
+  }
+  if (bytes <= maxBytes) return;
+  const fit = Math.max(1, Math.floor(maxBytes / (bytes / count)));
+  // Just over the line, whole megabytes would print the same figure twice: say it in KB then.
+  const [made, allowed] = formatBytes(bytes) === formatBytes(maxBytes)
+    ? [`${Math.ceil(bytes / 1024)} KB`, `${Math.floor(maxBytes / 1024)} KB`]
+    : [formatBytes(bytes), formatBytes(maxBytes)];
+  throw new HttpError(413, `The request's ${count} images would make ${made} of input tensors; one request may make up to ${allowed} (MODELDOCK_MAX_BUFFERED_MB). Send at most ${fit} images like these per request, or raise the limit.`);
 }
 
 function checkImageBytes(bytes: Buffer, label: string): void {

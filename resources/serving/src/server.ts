@@ -9,7 +9,7 @@ import { HOME_CSP, homeHtml, homeText } from './home-page';
 import { formatBytes, parseMediaType, readBody } from './http-body';
 import { HttpError, asHttpError } from './http-error';
 import { bytesToText } from './encoded-bytes';
-import { feedsFromForm, feedsFromRawImage, withImages } from './image-requests';
+import { feedsFromForm, feedsFromRawImage, withImages, type ImageDecoding } from './image-requests';
 import type { ImageDecoder } from './image-threads';
 import { feedsFromPredictBody, parseJsonBody, type RequestFormat } from './json-requests';
 import { errorText, type Logger } from './log';
@@ -88,6 +88,8 @@ export class ModelServer {
   private nextId = 1;
   private readonly openapi: string;
   private readonly bodyLimit: number;
+  /** The image threads, and what one request's images may make (the buffered-body budget). */
+  private readonly decoding: ImageDecoding;
   private readonly admission: BodyAdmission;
   onIdle: () => void = () => {};
 
@@ -99,10 +101,11 @@ export class ModelServer {
     private readonly log: Logger,
     private readonly monitoring: ServerMonitoring = { enabled: false, feedback: null, feedbackOff: 'Model monitoring is off.' },
     /** The image threads; only a model with an image input has them. */
-    private readonly images: ImageDecoder = NO_IMAGE_THREADS,
+    images: ImageDecoder = NO_IMAGE_THREADS,
   ) {
     this.bodyLimit = Math.floor(settings.maxBodyMB * 1024 * 1024);
     this.admission = new BodyAdmission(Math.floor(settings.maxBufferedMB * 1024 * 1024), (n) => metrics.bodyWaiting.set(n));
+    this.decoding = { decoder: images, maxTensorBytes: Math.floor(settings.maxBufferedMB * 1024 * 1024) };
     this.openapi = JSON.stringify(openApiDocument(model, RUNTIME_VERSION));
     this.routes();
   }
@@ -265,13 +268,13 @@ export class ModelServer {
     const jsonLike = JSON_TYPES.has(type) || type.endsWith('+json');
     if (!form && !image && !jsonLike && type !== 'application/octet-stream') throw unsupportedType(type, this.model.imageInputs.size > 0);
     const body = await this.readRequestBody(ctx);
-    if (form) return { feeds: await feedsFromForm(parseMultipart(body, media?.params.boundary), this.model, body.length, this.images, ctx.deadline), format: 'rows' };
+    if (form) return { feeds: await feedsFromForm(parseMultipart(body, media?.params.boundary), this.model, body.length, this.decoding, ctx.deadline), format: 'rows' };
     if (image || type === 'application/octet-stream') {
       if (!image && !isImageBytes(body)) throw unsupportedType(type, this.model.imageInputs.size > 0);
-      return { feeds: await feedsFromRawImage(body, this.model, this.images, ctx.deadline), format: 'rows' };
+      return { feeds: await feedsFromRawImage(body, this.model, this.decoding, ctx.deadline), format: 'rows' };
     }
     const parsed = feedsFromPredictBody(parseJsonBody(body), this.model, body.length, lesson);
-    if (parsed.images.length) return { feeds: await withImages(parsed.feeds, parsed.images, this.model, this.images, ctx.deadline), format: parsed.format };
+    if (parsed.images.length) return { feeds: await withImages(parsed.feeds, parsed.images, this.model, this.decoding, ctx.deadline), format: parsed.format };
     return parsed;
   }
 
@@ -373,7 +376,7 @@ export class ModelServer {
       }
       const body = await this.readRequestBody(ctx, headerLength ?? undefined);
       const parsed = parseV2Request(body, headerLength, this.model, body.length);
-      request = parsed.images.length ? { ...parsed, feeds: await withImages(parsed.feeds, parsed.images, this.model, this.images, ctx.deadline) } : parsed;
+      request = parsed.images.length ? { ...parsed, feeds: await withImages(parsed.feeds, parsed.images, this.model, this.decoding, ctx.deadline) } : parsed;
     }
     const { outputs } = await this.infer(request.feeds, ctx);
     const encoded = encodeV2Response(this.model, request, outputs);
