@@ -443,6 +443,22 @@ test('many tiny images cannot ask for gigabytes: the tensors a request\'s images
   const v2 = await fetch(`${server.url}/v2/models/cnn/infer`, { method: 'POST', headers: { 'Inference-Header-Content-Length': String(head.length) }, body: Buffer.concat([head, payload]) });
   assert.equal(v2.status, 413, 'and V2 BYTES');
   assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+
+  // Six requests of 60 images each (720 KB of tensors apiece, 4.3 MB together) share the 1 MB: they take turns,
+  // all answer, and at no time are more than one request's images waiting for the image threads.
+  let maxQueued = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      maxQueued = Math.max(maxQueued, Number(/^modeldock_image_queue_depth (\d+)$/m.exec(text)?.[1] ?? 0));
+    }
+  })();
+  const answers = await Promise.all(Array.from({ length: 6 }, () => postJson(`${server.url}/predict`, rows(60))));
+  sampling = false;
+  await sampler;
+  for (const a of answers) assert.equal(a.status, 200, JSON.stringify(a.body).slice(0, 200));
+  assert.ok(maxQueued <= 60, `at most one request's images queued at once (saw ${maxQueued})`);
 });
 
 test('fixed-batch models take several rows one at a time; dynamic inner dimensions batch only with their own kind', async (t) => {

@@ -18,21 +18,25 @@ import { checkFeedSet, jsonToTensor } from './tensor-build';
  * and preprocessed as the config's inputs.<name> says (resize, channel order, layout, scale, mean, std), on the
  * image threads (image-threads.ts); everything that needs no decoding is checked here first.
  */
-export async function feedsFromRawImage(body: Buffer, model: ModelInfo, decoding: ImageDecoding, deadline?: Deadline): Promise<HostTensor[]> {
+export async function feedsFromRawImage(body: Buffer, model: ModelInfo, decoding: ImageDecoding): Promise<HostTensor[]> {
   const input = onlyImageInput(model);
   if (model.inputs.length > 1) {
     throw badRequest(`This model has other inputs besides the image (${names(model.inputs)}); send multipart/form-data with a part for each.`);
   }
-  return withImages([], [{ input, images: [body], labels: ['The image'] }], model, decoding, deadline);
+  return withImages([], [{ input, images: [body], labels: ['The image'] }], model, decoding);
 }
 
-/** The image threads, and how many bytes of input tensors one request's images may make (serving.maxBufferedMB). */
+/** How one request's images are decoded: the image threads, and the memory their tensors may take. */
 export interface ImageDecoding {
   decoder: ImageDecoder;
+  /** The most bytes of input tensors one request's images may make (serving.maxBufferedMB); beyond it, 413. */
   maxTensorBytes: number;
+  /** Holds `bytes` of the server's memory budget for the request until it is answered; may wait for room. */
+  reserve(bytes: number): Promise<void>;
+  deadline?: Deadline;
 }
 
-export async function feedsFromForm(parts: FormPart[], model: ModelInfo, maxElements: number, decoding: ImageDecoding, deadline?: Deadline): Promise<HostTensor[]> {
+export async function feedsFromForm(parts: FormPart[], model: ModelInfo, maxElements: number, decoding: ImageDecoding): Promise<HostTensor[]> {
   const files = parts.filter((p) => p.filename !== null || (p.contentType?.startsWith('image/') ?? false));
   const fields = parts.filter((p) => !files.includes(p));
   if (!files.length && !fields.length) throw badRequest('The form has no parts; attach an image, e.g. curl -F image=@photo.jpg.');
@@ -62,7 +66,7 @@ export async function feedsFromForm(parts: FormPart[], model: ModelInfo, maxElem
     group.images.push(file.data);
     group.labels.push(labels[i]);
   });
-  return withImages(fieldFeeds, images, model, decoding, deadline);
+  return withImages(fieldFeeds, images, model, decoding);
 }
 
 /**
@@ -71,10 +75,11 @@ export async function feedsFromForm(parts: FormPart[], model: ModelInfo, maxElem
  * decoded: a few KB of tiny PNGs could otherwise ask for gigabytes. Then they decode side by side on the image
  * threads, and a bad one is reported in request order. Several images for one input become its batch.
  */
-export async function withImages(feeds: HostTensor[], images: EncodedImages[], model: ModelInfo, decoding: ImageDecoding, deadline?: Deadline): Promise<HostTensor[]> {
+export async function withImages(feeds: HostTensor[], images: EncodedImages[], model: ModelInfo, decoding: ImageDecoding): Promise<HostTensor[]> {
   for (const group of images) group.images.forEach((bytes, i) => checkImageBytes(bytes, group.labels[i]));
-  checkTensorBudget(images, model, decoding.maxTensorBytes);
-  const decoder = decoding.decoder;
+  // Counted against the same budget as bodies, so many requests of many images cannot add up to more than it either.
+  await decoding.reserve(tensorBytes(images, model, decoding.maxTensorBytes));
+  const { decoder, deadline } = decoding;
   const decoded = await Promise.allSettled(images.map((group) => Promise.all(group.images.map((bytes, i) => imageTensor(bytes, group.input, group.labels[i], model, decoder, deadline)))));
   const all = [...feeds];
   for (let g = 0; g < images.length; g++) {
@@ -100,7 +105,8 @@ function onlyImageInput(model: ModelInfo, fieldName?: string): string {
   throw badRequest(`${fieldName ? `The form field "${fieldName}" does not say` : 'A raw image body cannot say'} which image input it is for (${images.map((n) => `"${n}"`).join(', ')}); name each form field after its input.`);
 }
 
-function checkTensorBudget(images: EncodedImages[], model: ModelInfo, maxBytes: number): void {
+/** The bytes of input tensors the images will make, from their headers; 413 when one request's are beyond `maxBytes`. */
+function tensorBytes(images: EncodedImages[], model: ModelInfo, maxBytes: number): number {
   let bytes = 0;
   let count = 0;
   for (const group of images) {
@@ -113,7 +119,7 @@ function checkTensorBudget(images: EncodedImages[], model: ModelInfo, maxBytes: 
       count++;
     }
   }
-  if (bytes <= maxBytes) return;
+  if (bytes <= maxBytes) return bytes;
   const fit = Math.max(1, Math.floor(maxBytes / (bytes / count)));
   // Just over the line, whole megabytes would print the same figure twice: say it in KB then.
   const [made, allowed] = formatBytes(bytes) === formatBytes(maxBytes)

@@ -43,6 +43,8 @@ interface Ctx {
   seq: number;
   /** Runs `fn` once the answer is decided (before it is written), whatever it is. */
   onDone: (fn: () => void) => void;
+  /** The request's share of the buffered-body budget while it holds one (see readRequestBody, reserveImages). */
+  held?: { bytes: number; release: () => void };
 }
 
 /** Model monitoring as the HTTP side sees it: whether it is on, and the feedback scorer (null: no feedback). */
@@ -88,8 +90,7 @@ export class ModelServer {
   private nextId = 1;
   private readonly openapi: string;
   private readonly bodyLimit: number;
-  /** The image threads, and what one request's images may make (the buffered-body budget). */
-  private readonly decoding: ImageDecoding;
+  private readonly imageDecoder: ImageDecoder;
   private readonly admission: BodyAdmission;
   onIdle: () => void = () => {};
 
@@ -105,7 +106,7 @@ export class ModelServer {
   ) {
     this.bodyLimit = Math.floor(settings.maxBodyMB * 1024 * 1024);
     this.admission = new BodyAdmission(Math.floor(settings.maxBufferedMB * 1024 * 1024), (n) => metrics.bodyWaiting.set(n));
-    this.decoding = { decoder: images, maxTensorBytes: Math.floor(settings.maxBufferedMB * 1024 * 1024) };
+    this.imageDecoder = images;
     this.openapi = JSON.stringify(openApiDocument(model, RUNTIME_VERSION));
     this.routes();
   }
@@ -268,13 +269,13 @@ export class ModelServer {
     const jsonLike = JSON_TYPES.has(type) || type.endsWith('+json');
     if (!form && !image && !jsonLike && type !== 'application/octet-stream') throw unsupportedType(type, this.model.imageInputs.size > 0);
     const body = await this.readRequestBody(ctx);
-    if (form) return { feeds: await feedsFromForm(parseMultipart(body, media?.params.boundary), this.model, body.length, this.decoding, ctx.deadline), format: 'rows' };
+    if (form) return { feeds: await feedsFromForm(parseMultipart(body, media?.params.boundary), this.model, body.length, this.decodingFor(ctx)), format: 'rows' };
     if (image || type === 'application/octet-stream') {
       if (!image && !isImageBytes(body)) throw unsupportedType(type, this.model.imageInputs.size > 0);
-      return { feeds: await feedsFromRawImage(body, this.model, this.decoding, ctx.deadline), format: 'rows' };
+      return { feeds: await feedsFromRawImage(body, this.model, this.decodingFor(ctx)), format: 'rows' };
     }
     const parsed = feedsFromPredictBody(parseJsonBody(body), this.model, body.length, lesson);
-    if (parsed.images.length) return { feeds: await withImages(parsed.feeds, parsed.images, this.model, this.decoding, ctx.deadline), format: parsed.format };
+    if (parsed.images.length) return { feeds: await withImages(parsed.feeds, parsed.images, this.model, this.decodingFor(ctx)), format: parsed.format };
     return parsed;
   }
 
@@ -289,10 +290,30 @@ export class ModelServer {
     // Taken at once when it fits: no extra promise per request on the hot path.
     const read = (release: () => void) => {
       ctx.onDone(release);
+      ctx.held = { bytes, release };
       return readBody(ctx.req, this.bodyLimit, alignAt);
     };
     const now = this.admission.tryTake(bytes);
     return now ? read(now) : this.admission.acquire(bytes, ctx.deadline).then(read);
+  }
+
+  /** How this request's images decode: on the image threads, their tensors held in the buffered-body budget. */
+  private decodingFor(ctx: Ctx): ImageDecoding {
+    return {
+      decoder: this.imageDecoder,
+      maxTensorBytes: Math.floor(this.settings.maxBufferedMB * 1024 * 1024),
+      deadline: ctx.deadline,
+      reserve: async (bytes) => {
+        // The body's share and the tensors' are taken again as one. Giving the body's back while waiting means no
+        // request waits holding room that another waiter needs (no deadlock); admission stays first come, first
+        // served, so no new body is read while anyone waits, and the waiting bodies were all admitted within it.
+        const body = ctx.held;
+        body?.release();
+        const release = await this.admission.acquire((body?.bytes ?? 0) + bytes, ctx.deadline);
+        ctx.held = { bytes: (body?.bytes ?? 0) + bytes, release };
+        ctx.onDone(release);
+      },
+    };
   }
 
   /** Queue, batch, run; counts predicted classes and remembers the prediction for feedback. */
@@ -376,7 +397,7 @@ export class ModelServer {
       }
       const body = await this.readRequestBody(ctx, headerLength ?? undefined);
       const parsed = parseV2Request(body, headerLength, this.model, body.length);
-      request = parsed.images.length ? { ...parsed, feeds: await withImages(parsed.feeds, parsed.images, this.model, this.decoding, ctx.deadline) } : parsed;
+      request = parsed.images.length ? { ...parsed, feeds: await withImages(parsed.feeds, parsed.images, this.model, this.decodingFor(ctx)) } : parsed;
     }
     const { outputs } = await this.infer(request.feeds, ctx);
     const encoded = encodeV2Response(this.model, request, outputs);
