@@ -96,6 +96,11 @@ export function unsupportedType(type: string, what = 'This tensor'): ModelDockEr
 }
 
 /** "[batch, 4]" as users read shapes. */
+/** Shapes with more axes than this are shortened in messages (a request can nest lists thousands deep). */
+const SHOWN_AXES = 12;
+
 export function formatDims(dims: ReadonlyArray<number | string | null>): string {
-  return `[${dims.map((d) => (d === null || d === '' ? '?' : String(d))).join(', ')}]`;
+  const shown = dims.length > SHOWN_AXES ? dims.slice(0, SHOWN_AXES) : dims;
+  const text = shown.map((d) => (d === null || d === '' ? '?' : String(d))).join(', ');
+  return dims.length > SHOWN_AXES ? `[${text}, … ${dims.length} dimensions in all]` : `[${text}]`;
 }

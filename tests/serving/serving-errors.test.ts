@@ -17,6 +17,7 @@ test('bad input gets 4xx with {"error"} naming the input and expected vs given; 
     { what: 'empty instances', url: '/predict', body: { instances: [] }, status: 400, error: /non-empty list/ },
     { what: 'wrong width', url: '/predict', body: { instances: [[1, 2, 3, 4, 5]] }, status: 400, error: /Input "input" expects float32 \[batch, 4\]; got shape \[1, 5\] \(dimension 1 must be 4\)/ },
     { what: 'wrong rank', url: '/predict', body: { instances: [1, 2, 3, 4] }, status: 400, error: /Input "input" expects float32 \[batch, 4\]; got shape \[4\] \(1 dimension; the model takes 2\)/ },
+    { what: 'lists nested 5000 deep', url: '/predict', body: `{"instances": ${'['.repeat(5000)}${']'.repeat(5000)}}`, status: 400, error: /^Input "input" expects float32 \[batch, 4\]; got shape \[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, … 5000 dimensions in all\] \(5000 dimensions; the model takes 2\)\.$/ },
     { what: 'ragged rows', url: '/predict', body: { instances: [[1, 2, 3, 4], [1, 2, 3]] }, status: 400, error: /Input "input": the value at \[1\] has 3 items where the first has 4/ },
     { what: 'text value', url: '/v1/models/iris:predict', body: { instances: [[1, 'tall', 3, 4]] }, status: 400, error: /Input "input" expects float32, but the value at \[0, 1\] does not fit: "tall" is not a number/ },
     { what: 'object value', url: '/predict', body: { instances: [[1, {}, 3, 4]] }, status: 400, error: /value at \[0, 1\]/ },
