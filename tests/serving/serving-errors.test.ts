@@ -112,6 +112,44 @@ test('bad input gets 4xx with {"error"} naming the input and expected vs given; 
   assert.ok(!server.logs.some((l) => l.level === 'error'), `no server faults: ${JSON.stringify(server.logs.filter((l) => l.level === 'error'))}`);
 });
 
+test('compressed bodies (Content-Encoding gzip or deflate, as Triton clients send them) are read; bombs and unknown codings are refused', async (t) => {
+  const zlib = await import('node:zlib');
+  const fixtures = await ensureFixtures();
+  const server = await startServer(t, { args: ['--model', path.join(fixtures, 'iris.onnx')], env: { MODELDOCK_MAX_BODY_MB: '1' } });
+  const rows = { instances: [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]] };
+  const plain = await postJson(`${server.url}/predict`, rows);
+  assert.equal(plain.status, 200);
+  const send = (url: string, body: Buffer, headers: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+  for (const [encoding, pack] of [['gzip', zlib.gzipSync], ['deflate', zlib.deflateSync], ['deflate', zlib.deflateRawSync]] as const) {
+    const res = await send(`${server.url}/predict`, pack(Buffer.from(JSON.stringify(rows))), { 'Content-Encoding': encoding });
+    assert.equal(res.status, 200, `${encoding} (${pack.name})`);
+    assert.deepEqual(((await res.json()) as { predictions: unknown }).predictions, plain.body.predictions);
+  }
+  // V2 binary, compressed whole: Inference-Header-Content-Length counts the uncompressed JSON header.
+  const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: 16 } }] }));
+  const v2 = await fetch(`${server.url}/v2/models/iris/infer`, {
+    method: 'POST',
+    headers: { 'Content-Encoding': 'gzip', 'Inference-Header-Content-Length': String(header.length) },
+    body: zlib.gzipSync(Buffer.concat([header, Buffer.from(new Float32Array([5.1, 3.5, 1.4, 0.2]).buffer)])),
+  });
+  assert.equal(v2.status, 200);
+  const v2Scores = ((await v2.json()) as { outputs: Array<{ data: number[] }> }).outputs[0].data;
+  (plain.body.predictions as number[][])[0].forEach((v, i) => assert.ok(Math.abs(v - v2Scores[i]) < 1e-6, `score ${i}`));
+
+  const unknown = await send(`${server.url}/predict`, Buffer.from(JSON.stringify(rows)), { 'Content-Encoding': 'br' });
+  assert.equal(unknown.status, 415);
+  assert.match(((await unknown.json()) as { error: string }).error, /Content-Encoding br is not accepted; send the body uncompressed, or compressed with gzip or deflate/);
+  const corrupt = await send(`${server.url}/predict`, Buffer.from('not gzip at all'), { 'Content-Encoding': 'gzip' });
+  assert.equal(corrupt.status, 400);
+  assert.match(((await corrupt.json()) as { error: string }).error, /not valid gzip data/);
+  // 900 KB of spaces compress to about 1 KB: far beyond 32 times, so refused while inflating, not held.
+  const bomb = zlib.gzipSync(Buffer.concat([Buffer.from('{"instances": [[1, 2, 3, 4]]'), Buffer.alloc(900 * 1024, ' '), Buffer.from('}')]));
+  const bombed = await send(`${server.url}/predict`, bomb, { 'Content-Encoding': 'gzip' });
+  assert.equal(bombed.status, 413);
+  assert.match(((await bombed.json()) as { error: string }).error, /The gzip body expands beyond [\d.]+ KB \(at most 32 times its compressed size/);
+  assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+});
+
 test('a full queue answers 503 with Retry-After; a slow answer is 504; both leave the server serving', async (t) => {
   const dir = tempDir(t);
   const slow = writeSlowModel(dir, 600);

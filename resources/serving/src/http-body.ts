@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import * as zlib from 'node:zlib';
 import { HttpError } from './http-error';
 import { markOwned } from './owned-buffers';
 
@@ -49,6 +50,50 @@ export function readBody(req: IncomingMessage, limitBytes: number, alignAt?: num
 }
 
 const DRAIN_BYTES = 16 * 1024 * 1024;
+
+export type BodyEncoding = 'identity' | 'gzip' | 'deflate';
+
+/**
+ * A compressed body may expand at most this much: it is held in memory by the size it will reach, so that size is
+ * decided before reading (see the server's readRequestBody). Float tensors and JSON compress a few times; more than
+ * this is a decompression bomb, or data better sent as it is.
+ */
+export const MAX_INFLATION = 32;
+
+/** Content-Encoding as the server reads it: none, gzip (Triton's and curl's --compressed) or deflate; else 415. */
+export function bodyEncoding(header: string | undefined): BodyEncoding {
+  const value = (header ?? '').trim().toLowerCase();
+  if (value === '' || value === 'identity') return 'identity';
+  if (value === 'gzip' || value === 'x-gzip') return 'gzip';
+  if (value === 'deflate') return 'deflate';
+  throw new HttpError(415, `Content-Encoding ${value} is not accepted; send the body uncompressed, or compressed with gzip or deflate.`);
+}
+
+/**
+ * The decompressed body, off the event loop (zlib runs on libuv's pool), refused with 413 the moment it would pass
+ * `limitBytes`. Aligned for V2 binary data like readBody's.
+ */
+export function inflateBody(body: Buffer, encoding: Exclude<BodyEncoding, 'identity'>, limitBytes: number, alignAt?: number): Promise<Buffer> {
+  const inflate = (raw: boolean) => new Promise<Buffer>((resolve, reject) => {
+    const done = (error: Error | null, out: Buffer) => (error ? reject(error) : resolve(out));
+    if (encoding === 'gzip') zlib.gunzip(body, { maxOutputLength: limitBytes }, done);
+    else if (raw) zlib.inflateRaw(body, { maxOutputLength: limitBytes }, done);
+    else zlib.inflate(body, { maxOutputLength: limitBytes }, done);
+  });
+  const tooLarge = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+  // "deflate" is the zlib format by the HTTP spec, but some clients send raw deflate: try that second.
+  return inflate(false)
+    .catch((error: unknown) => (encoding === 'deflate' && !tooLarge(error) ? inflate(true) : Promise.reject(error)))
+    .then(
+      (out) => (alignAt !== undefined ? concatAligned([out], out.length, alignAt) : out),
+      (error: unknown) => {
+        if (tooLarge(error)) {
+          throw new HttpError(413, `The ${encoding} body expands beyond ${formatBytes(limitBytes)} (at most ${MAX_INFLATION} times its compressed size, and the body size limit); send it uncompressed, or fewer rows per request.`);
+        }
+        throw new HttpError(400, `The request body is not valid ${encoding} data (${(error as Error).message}); check Content-Encoding.`);
+      },
+    );
+}
 
 /**
  * The body in a buffer of its own, placed so that byte `alignAt` (where V2 binary tensor data starts, after the

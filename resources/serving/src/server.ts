@@ -6,7 +6,7 @@ import { BodyAdmission } from './body-admission';
 import { Deadline } from './deadline';
 import type { FeedbackTracker } from './feedback';
 import { HOME_CSP, homeHtml, homeText } from './home-page';
-import { formatBytes, parseMediaType, readBody } from './http-body';
+import { bodyEncoding, formatBytes, inflateBody, MAX_INFLATION, parseMediaType, readBody } from './http-body';
 import { HttpError, asHttpError } from './http-error';
 import { bytesToText } from './encoded-bytes';
 import { feedsFromForm, feedsFromRawImage, withImages, type ImageDecoding } from './image-requests';
@@ -284,14 +284,20 @@ export class ModelServer {
    * `alignAt`: where V2 binary tensor data starts, so the tensors can be views of the body.
    */
   private readRequestBody(ctx: Ctx, alignAt?: number): Promise<Buffer> {
+    const encoding = bodyEncoding(ctx.req.headers['content-encoding']);
     const declared = Number(ctx.req.headers['content-length']);
-    const bytes = Number.isFinite(declared) && declared > 0 ? Math.min(declared, this.bodyLimit) : UNKNOWN_BODY_BYTES;
+    const known = Number.isFinite(declared) && declared > 0;
+    // A compressed body is held by the size it may reach, which bounds what it may inflate to.
+    const bytes = encoding === 'identity'
+      ? (known ? Math.min(declared, this.bodyLimit) : UNKNOWN_BODY_BYTES)
+      : (known ? Math.min(declared * MAX_INFLATION, this.bodyLimit) : this.bodyLimit);
     // Held until the answer is decided, not until it is sent: a client slow to read its answer holds no budget.
     // Taken at once when it fits: no extra promise per request on the hot path.
     const read = (release: () => void) => {
       ctx.onDone(release);
       ctx.held = { bytes, release };
-      return readBody(ctx.req, this.bodyLimit, alignAt);
+      if (encoding === 'identity') return readBody(ctx.req, this.bodyLimit, alignAt);
+      return readBody(ctx.req, this.bodyLimit).then((body) => inflateBody(body, encoding, bytes, alignAt));
     };
     const now = this.admission.tryTake(bytes);
     return now ? read(now) : this.admission.acquire(bytes, ctx.deadline).then(read);
