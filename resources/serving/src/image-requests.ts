@@ -1,8 +1,7 @@
-import type { HostTensor } from '../../../main/inference/host-tensor';
-import { bytesPerElement } from '../../../main/inference/host-tensor';
+import { bytesPerElement, type HostTensor } from '../../../main/inference/host-tensor';
 import { imageDimensions, imageTensorElements, isImageBytes } from '../../../main/inference/image-input';
-import { formatBytes } from './http-body';
 import type { Deadline } from './deadline';
+import { formatBytes } from './http-body';
 import { HttpError, badRequest } from './http-error';
 import type { ImageDecoder } from './image-threads';
 import { isObject, names, type EncodedImages } from './json-requests';
@@ -112,10 +111,10 @@ function tensorBytes(images: EncodedImages[], model: ModelInfo, maxBytes: number
   for (const group of images) {
     const input = model.inputs.find((i) => i.name === group.input)!;
     const settings = model.imageInputs.get(group.input);
-    const width = bytesPerElement(input.elementType ?? 'float32');
+    const elementBytes = bytesPerElement(input.elementType ?? 'float32');
     for (const image of group.images) {
       const size = imageDimensions(image);
-      bytes += imageTensorElements(input, settings, size?.width ?? 0, size?.height ?? 0) * width;
+      bytes += imageTensorElements(input, settings, size?.width ?? 0, size?.height ?? 0) * elementBytes;
       count++;
     }
   }

@@ -43,7 +43,7 @@ interface Ctx {
   seq: number;
   /** Runs `fn` once the answer is decided (before it is written), whatever it is. */
   onDone: (fn: () => void) => void;
-  /** The request's share of the buffered-body budget while it holds one (see readRequestBody, reserveImages). */
+  /** The request's share of the buffered-body budget while it holds one (see readRequestBody, decodingFor). */
   held?: { bytes: number; release: () => void };
 }
 
