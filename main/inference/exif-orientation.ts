@@ -1,3 +1,5 @@
+import { jpegSegments } from './jpeg-segments';
+
 /**
  * Phone cameras store a photo as the sensor saw it and record how to hold it in the EXIF Orientation tag (0x0112):
  * a portrait photo is often a landscape picture with "rotate 90° clockwise to view". Browsers and photo apps
@@ -14,15 +16,8 @@ export function exifOrientation(bytes: Uint8Array): number {
 /** Where the TIFF structure of the EXIF data sits: a JPEG's APP1 "Exif\0\0" segment or a PNG's eXIf chunk. */
 function exifBlock(b: Uint8Array): { start: number; end: number } | null {
   if (b.length > 3 && b[0] === 0xff && b[1] === 0xd8) {
-    let at = 2;
-    while (at + 4 <= b.length && b[at] === 0xff) {
-      const marker = b[at + 1];
-      if (marker === 0xda || marker === 0xd9) return null; // image data starts: EXIF comes before it
-      const length = (b[at + 2] << 8) | b[at + 3];
-      if (length < 2) return null;
-      const body = at + 4;
-      if (marker === 0xe1 && length >= 8 && ascii(b, body, 6) === 'Exif\0\0') return { start: body + 6, end: Math.min(b.length, at + 2 + length) };
-      at += 2 + length;
+    for (const { marker, at, end } of jpegSegments(b)) {
+      if (marker === 0xe1 && end - at >= 10 && ascii(b, at + 4, 6) === 'Exif\0\0') return { start: at + 10, end };
     }
     return null;
   }
@@ -103,4 +98,18 @@ export function applyOrientation<T extends RgbaImage>(image: T, orientation: num
     }
   }
   return { ...image, width: outW, height: outH, rgba: out };
+}
+
+const TURNS: Record<number, string> = {
+  2: 'mirrored left to right', 3: 'upside down', 4: 'mirrored top to bottom', 5: 'turned and mirrored',
+  6: 'turned 90° anticlockwise', 7: 'turned and mirrored', 8: 'turned 90° clockwise',
+};
+
+/**
+ * A photo whose EXIF tag says it is stored turned, fed as stored: the person sees it upright (browsers and photo
+ * apps apply the tag), the model does not. Whether that is right depends on the training code, so it is said, not fixed.
+ */
+export function orientationNote(file: string, input: string, orientation: number, setting: 'as-stored' | 'exif'): string | null {
+  if (orientation <= 1 || orientation > 8 || setting === 'exif') return null;
+  return `${file} is stored ${TURNS[orientation]} (EXIF orientation ${orientation}); photo viewers show it upright, but the model was given it as stored, as PIL's Image.open and Keras' load_img read it. If your training code turned photos upright (ImageOps.exif_transpose), set orientation: exif under inputs.${input} in modeldock.yaml.`;
 }

@@ -4,6 +4,7 @@ import { ModelDockError } from '../../shared/errors';
 import { ImagePreprocessSchema, looksLikeImage, type ImagePreprocess } from '../../shared/schemas/spec';
 import { applyOrientation, exifOrientation } from './exif-orientation';
 import { numberToFloat16Bits } from './float16';
+import { jpegSegments } from './jpeg-segments';
 import { allocateValues, formatDims, type HostTensor } from './host-tensor';
 import { nonTensorInput } from './json-input';
 import type { IoMeta } from './worker-protocol';
@@ -58,20 +59,12 @@ export function imageDimensions(b: Uint8Array): { width: number; height: number 
     return { width: view.getUint32(16), height: view.getUint32(20) };
   }
   if (!isJpeg(b)) return null;
-  let at = 2;
-  while (at + 3 < b.length) {
-    if (b[at] !== 0xff) return null;
-    const marker = b[at + 1];
-    if (marker === 0xff) { at++; continue; } // fill byte
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) { at += 2; continue; } // no length
-    if (marker === 0xd9 || marker === 0xda) return null; // end of image, or scan data before any frame header
-    const length = (b[at + 2] << 8) | b[at + 3];
+  for (const { marker, at } of jpegSegments(b)) {
     // SOF0..SOF15 carry the frame size; C4 (Huffman tables), C8 (reserved) and CC (arithmetic coding) do not.
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       if (at + 9 > b.length) return null;
       return { height: (b[at + 5] << 8) | b[at + 6], width: (b[at + 7] << 8) | b[at + 8] };
     }
-    at += 2 + length;
   }
   return null;
 }

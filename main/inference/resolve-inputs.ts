@@ -7,6 +7,7 @@ import { parseCsvInputs } from './csv-input';
 import { allocateValues, formatDims, type HostTensor, type TensorValues } from './host-tensor';
 import { decodeImage, imageToTensor, isImageBytes } from './image-input';
 import { imageTensorPreview } from './image-preview';
+import { orientationNote } from './exif-orientation';
 import { checkFeeds } from './input-check';
 import { inputFor, parseJsonInputs } from './json-input';
 import { readNpy } from './npy-reader';
@@ -22,7 +23,7 @@ const MAX_INPUT_BYTES = 1024 * 1024 * 1024;
  * input (several images for one input) are stacked along the batch axis. Sources without a name and without input
  * names of their own (a .npy, an image) fill the model's inputs in order.
  */
-/** What the person should know about how inputs were read: notes (see orientationNote) and image previews. */
+/** What the person should know about how inputs were read: notes (see orientationNote) and image previews. Filled when given. */
 export interface InputReport {
   notes: string[];
   previews: ImagePreview[];
@@ -31,7 +32,7 @@ export interface InputReport {
 /** Image previews per prediction: enough to check the framing, not a gallery of a whole batch. */
 const MAX_PREVIEWS = 4;
 
-export function resolveInputs(sources: InputSource[], inputs: IoMeta[], spec: Spec | null, report: InputReport = { notes: [], previews: [] }): HostTensor[] {
+export function resolveInputs(sources: InputSource[], inputs: IoMeta[], spec: Spec | null, report?: InputReport): HostTensor[] {
   const produced: HostTensor[] = [];
   const positional = (): IoMeta => {
     const free = inputs.find((i) => !produced.some((t) => t.name === i.name)) ?? inputs[0];
@@ -52,7 +53,7 @@ export function resolveInputs(sources: InputSource[], inputs: IoMeta[], spec: Sp
 }
 
 function readFileSource(
-  filePath: string, name: string | undefined, inputs: IoMeta[], spec: Spec | null, positional: () => IoMeta, report: InputReport,
+  filePath: string, name: string | undefined, inputs: IoMeta[], spec: Spec | null, positional: () => IoMeta, report: InputReport | undefined,
 ): HostTensor[] {
   const bytes = readInputFile(filePath);
   const base = path.basename(filePath);
@@ -62,9 +63,11 @@ function readFileSource(
     const settings = spec?.inputs?.[input.name];
     const preprocess = settings?.type === 'image' ? (settings as ImagePreprocess) : undefined;
     const image = decodeImage(bytes, base);
+    const tensor = imageToTensor(image, input, preprocess);
+    // Only a caller that shows them gets notes and previews (a PNG each): a monitoring profile does not pay for them.
+    if (!report) return [tensor];
     const note = orientationNote(base, input.name, image.orientation ?? 1, preprocess?.orientation ?? 'as-stored');
     if (note) report.notes.push(note);
-    const tensor = imageToTensor(image, input, preprocess);
     if (report.previews.length < MAX_PREVIEWS) report.previews.push(imageTensorPreview(tensor, input, preprocess, base));
     return [tensor];
   }
@@ -100,20 +103,6 @@ function readInputFile(filePath: string): Uint8Array {
     throw new ModelDockError({ code: 'input-file-too-large', title: 'Input file too large', message: `${path.basename(filePath)} is ${(stat.size / 1e9).toFixed(1)} GB; predictions here take up to 1 GB of input.`, fix: 'Use a smaller batch.' });
   }
   return fs.readFileSync(filePath);
-}
-
-const TURNS: Record<number, string> = {
-  2: 'mirrored left to right', 3: 'upside down', 4: 'mirrored top to bottom', 5: 'turned and mirrored',
-  6: 'turned 90° anticlockwise', 7: 'turned and mirrored', 8: 'turned 90° clockwise',
-};
-
-/**
- * A photo whose EXIF tag says it is stored turned, fed as stored: the person sees it upright (browsers and photo
- * apps apply the tag), the model does not. Whether that is right depends on the training code, so it is said, not fixed.
- */
-export function orientationNote(file: string, input: string, orientation: number, setting: 'as-stored' | 'exif'): string | null {
-  if (orientation <= 1 || orientation > 8 || setting === 'exif') return null;
-  return `${file} is stored ${TURNS[orientation]} (EXIF orientation ${orientation}); photo viewers show it upright, but the model was given it as stored, as PIL's Image.open and Keras' load_img read it. If your training code turned photos upright (ImageOps.exif_transpose), set orientation: exif under inputs.${input} in modeldock.yaml.`;
 }
 
 /** The input an image goes to: the one the spec marks as an image, else the only 4-D input. */

@@ -6,6 +6,7 @@ import { looksLikeImageInput } from '../inference/image-input';
 import type { IoMeta } from '../inference/worker-protocol';
 import type { TryExample } from '../../shared/schemas/serve';
 import { curlHeaders, formatJson, pathFor, printfEscape, shellQuote, type PreparedRequest, type TryTarget } from './try-protocols';
+import { bytesElements } from './v2-binary';
 
 /**
  * A photo sent to an image model the way each protocol's clients send one: the lesson's /predict as a multipart
@@ -60,16 +61,16 @@ export function prepareImageRequest(protocol: TryProtocol, image: ImageToSend, t
       };
     }
     case 'v2-binary': {
+      const element = bytesElements([image.bytes]);
       const header = Buffer.from(JSON.stringify({
-        inputs: [{ name: image.input, datatype: 'BYTES', shape: [1], parameters: { binary_data_size: 4 + image.bytes.length } }],
+        inputs: [{ name: image.input, datatype: 'BYTES', shape: [1], parameters: { binary_data_size: element.length } }],
         parameters: { binary_data_output: false },
       }));
-      const length = Buffer.alloc(4);
-      length.writeUInt32LE(image.bytes.length);
       const headers = { 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': String(header.length) };
       return {
-        method: 'POST', url, headers, body: Buffer.concat([header, length, image.bytes]),
-        curl: `{ printf '%s' ${shellQuote(header.toString())}; printf '${printfEscape(length)}'; cat ${file}; } | \\\n${send(headers)}`,
+        method: 'POST', url, headers, body: Buffer.concat([header, element]),
+        // The 4 length bytes go through printf, the file itself through cat.
+        curl: `{ printf '%s' ${shellQuote(header.toString())}; printf '${printfEscape(element.subarray(0, 4))}'; cat ${file}; } | \\\n${send(headers)}`,
         note: `How Triton's clients send a photo: the JSON header, then the BYTES element (its length as 4 bytes, little-endian, then the file itself). binary_data_size and the 4 length bytes are this file's size, ${image.bytes.length.toLocaleString('en-US')} bytes: for another photo they change. ${where}`,
       };
     }

@@ -80,19 +80,21 @@ function encodeValues(values: unknown[], datatype: string, name: string): Buffer
     case 'INT64': return view(BigInt64Array.from(values.map((v) => BigInt(typeof v === 'number' ? Math.trunc(v) : String(v)))));
     case 'UINT64': return view(BigUint64Array.from(values.map((v) => BigInt(typeof v === 'number' ? Math.trunc(v) : String(v)))));
     case 'BOOL': return view(Uint8Array.from(values.map((v) => (v === true || v === 1 ? 1 : 0))));
-    case 'BYTES': {
-      const parts: Buffer[] = [];
-      for (const v of values) {
-        const bytes = Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8');
-        const length = Buffer.alloc(4);
-        length.writeUInt32LE(bytes.length);
-        parts.push(length, bytes);
-      }
-      return Buffer.concat(parts);
-    }
+    case 'BYTES': return bytesElements(values.map((v) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8')));
     default:
       throw badBody(`Input "${name}" has datatype "${datatype}"; the binary form needs one of ${BINARY_DATATYPES.join(', ')}.`);
   }
+}
+
+/** A V2 BYTES tensor's binary form: each element as its length (4 bytes, little-endian), then its bytes. */
+export function bytesElements(elements: Uint8Array[]): Buffer {
+  const parts: Uint8Array[] = [];
+  for (const element of elements) {
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(element.length);
+    parts.push(length, element);
+  }
+  return Buffer.concat(parts);
 }
 
 /** What toV2Binary can encode: every V2 datatype but BF16, which no JS typed array holds. */

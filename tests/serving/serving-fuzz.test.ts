@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
+import { bytesElements } from '../../main/serving/v2-binary';
 import { ensureFixtures } from '../fixtures/make-fixtures';
 import { startServer } from './serving-support';
 
@@ -38,9 +39,8 @@ test(`fuzz: ${ROUNDS} mutated image-model requests get 2xx or a 4xx with a messa
 
   const png = (() => { const p = new PNG({ width: 24, height: 20 }); for (let i = 0; i < p.data.length; i++) p.data[i] = (i * 13) & 255; return PNG.sync.write(p); })();
   const b64 = png.toString('base64');
-  const element = (b: Buffer) => { const h = Buffer.alloc(4); h.writeUInt32LE(b.length); return Buffer.concat([h, b]); };
   const binaryV2 = () => {
-    const payload = element(png);
+    const payload = bytesElements([png]);
     const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'image', datatype: 'BYTES', shape: [1], parameters: { binary_data_size: payload.length } }] }));
     return { body: Buffer.concat([header, payload]), headers: { 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': String(header.length) } };
   };

@@ -6,6 +6,7 @@ import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { IRIS_LABELS, ensureFixtures } from '../fixtures/make-fixtures';
 import { decodeImage, imageToTensor } from '../../main/inference/image-input';
+import { bytesElements } from '../../main/serving/v2-binary';
 import { IDENTITY_TYPES, postJson, readJson, waitFor, startServer, tempDir, writeAllTypesModel } from './serving-support';
 
 const IRIS_ROWS = [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3], [5.9, 3.0, 4.2, 1.5]];
@@ -203,8 +204,7 @@ test('multi-input, int64, string (b64 and BYTES) and bool models through every p
   assert.deepEqual(b64.body.predictions, ['héllo', 'plain']);
   const bytes = await postJson(`${words.url}/v2/models/string-input/infer`, { inputs: [{ name: 'words', shape: [2], datatype: 'BYTES', data: ['a', 'bc'] }] });
   assert.deepEqual(bytes.body.outputs[0], { name: 'echo', datatype: 'BYTES', shape: [2], data: ['a', 'bc'] });
-  const element = (s: string) => { const b = Buffer.from(s); const h = Buffer.alloc(4); h.writeUInt32LE(b.length); return Buffer.concat([h, b]); };
-  const payload = Buffer.concat([element('x'), element('yz')]);
+  const payload = bytesElements([Buffer.from('x'), Buffer.from('yz')]);
   const head = Buffer.from(JSON.stringify({ inputs: [{ name: 'words', shape: [2], datatype: 'BYTES', parameters: { binary_data_size: payload.length } }], outputs: [{ name: 'echo', parameters: { binary_data: true } }] }));
   const binRes = await fetch(`${words.url}/v2/models/string-input/infer`, { method: 'POST', headers: { 'Inference-Header-Content-Length': String(head.length) }, body: Buffer.concat([head, payload]) });
   const binBody = Buffer.from(await binRes.arrayBuffer());
@@ -214,7 +214,7 @@ test('multi-input, int64, string (b64 and BYTES) and bool models through every p
   const latin1 = await postJson(`${words.url}/v1/models/string-input:predict`, { instances: [{ b64: Buffer.from([0x63, 0x61, 0x66, 0xe9]).toString('base64') }] });
   assert.equal(latin1.status, 400);
   assert.match(latin1.body.error, /the bytes at \[0\] is not UTF-8 text/);
-  const badElement = Buffer.concat([element('ok'), Buffer.from([2, 0, 0, 0, 0xff, 0xfe])]);
+  const badElement = Buffer.concat([bytesElements([Buffer.from('ok')]), Buffer.from([2, 0, 0, 0, 0xff, 0xfe])]);
   const badHead = Buffer.from(JSON.stringify({ inputs: [{ name: 'words', shape: [2], datatype: 'BYTES', parameters: { binary_data_size: badElement.length } }] }));
   const badBinary = await fetch(`${words.url}/v2/models/string-input/infer`, { method: 'POST', headers: { 'Inference-Header-Content-Length': String(badHead.length) }, body: Buffer.concat([badHead, badElement]) });
   assert.equal(badBinary.status, 400);
@@ -382,8 +382,7 @@ test('image models take encoded images inside JSON: {"b64"} rows and columns (TF
   assert.deepEqual(v2Json.body.outputs[0].shape, [2, 10]);
   assertClose([v2Json.body.outputs[0].data], [expected.flat()]);
   // Triton's clients send images as binary BYTES: each element a 4-byte little-endian length, then the file.
-  const element = (bytes: Buffer) => { const h = Buffer.alloc(4); h.writeUInt32LE(bytes.length); return Buffer.concat([h, bytes]); };
-  const payload = Buffer.concat([element(red), element(blue)]);
+  const payload = bytesElements([red, blue]);
   const head = Buffer.from(JSON.stringify({ inputs: [{ name: 'image', datatype: 'BYTES', shape: [2], parameters: { binary_data_size: payload.length } }] }));
   const binary = await fetch(`${server.url}/v2/models/${model}/infer`, { method: 'POST', headers: { 'Inference-Header-Content-Length': String(head.length) }, body: Buffer.concat([head, payload]) });
   assert.equal(binary.status, 200);
@@ -437,8 +436,7 @@ test('many tiny images cannot ask for gigabytes: the tensors a request\'s images
   for (let i = 0; i < 90; i++) form.append('image', new Blob([dot], { type: 'image/png' }), `${i}.png`);
   const formRes = await fetch(`${server.url}/predict`, { method: 'POST', body: form });
   assert.equal(formRes.status, 413, 'forms count the same way');
-  const element = (b: Buffer) => { const h = Buffer.alloc(4); h.writeUInt32LE(b.length); return Buffer.concat([h, b]); };
-  const payload = Buffer.concat(Array.from({ length: 90 }, () => element(dot)));
+  const payload = bytesElements(Array.from({ length: 90 }, () => dot));
   const head = Buffer.from(JSON.stringify({ inputs: [{ name: 'image', datatype: 'BYTES', shape: [90], parameters: { binary_data_size: payload.length } }] }));
   const v2 = await fetch(`${server.url}/v2/models/cnn/infer`, { method: 'POST', headers: { 'Inference-Header-Content-Length': String(head.length) }, body: Buffer.concat([head, payload]) });
   assert.equal(v2.status, 413, 'and V2 BYTES');

@@ -6,6 +6,7 @@ import * as jpeg from 'jpeg-js';
 import * as ort from 'onnxruntime-node';
 import { PNG } from 'pngjs';
 import { decodeImage, imageToTensor } from '../../main/inference/image-input';
+import { bytesElements } from '../../main/serving/v2-binary';
 import { ensureFixtures } from '../fixtures/make-fixtures';
 import { startServer } from './serving-support';
 
@@ -159,7 +160,6 @@ test('image soak: 1500 photos as forms, raw bodies, {"b64"} JSON and V2 BYTES, a
     const out = await session.run({ image: new ort.Tensor('float32', tensor.data as Float32Array, tensor.dims) });
     return { bytes, type: k % 2 ? 'image/jpeg' : 'image/png', scores: Array.from(out.scores.data as Float32Array) };
   }));
-  const element = (b: Buffer) => { const h = Buffer.alloc(4); h.writeUInt32LE(b.length); return Buffer.concat([h, b]); };
 
   const problems: string[] = [];
   let good = 0;
@@ -189,7 +189,7 @@ test('image soak: 1500 photos as forms, raw bodies, {"b64"} JSON and V2 BYTES, a
         const data = JSON.parse(res.body.toString()).outputs?.[0]?.data ?? [];
         rows = picks.map((_, r) => data.slice(r * 10, r * 10 + 10));
       } else {
-        const payload = Buffer.concat(picks.map((p) => element(p.bytes)));
+        const payload = bytesElements(picks.map((p) => p.bytes));
         const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'image', datatype: 'BYTES', shape: [picks.length], parameters: { binary_data_size: payload.length } }] }));
         res = await post(agent, `${u}/v2/models/cnn/infer`, Buffer.concat([header, payload]), { 'Inference-Header-Content-Length': String(header.length), 'Content-Type': 'application/octet-stream' });
         const data = JSON.parse(res.body.toString()).outputs?.[0]?.data ?? [];
