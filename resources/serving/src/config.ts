@@ -30,6 +30,8 @@ export interface StartOptions {
   inferencePlacement: 'auto' | 'threads';
   /** True when the config came from a bare --model: labels may be read from the model's metadata. */
   bareModel: boolean;
+  /** MODELDOCK_FAST_LANE: plain HTTP/1.1 requests skip node:http's request objects (fast-lane.ts); on by default. */
+  fastLane: boolean;
 }
 
 export const USAGE = `Usage: modeldock-serve [--config FILE] [--model FILE] [--port N] [--host ADDR]
@@ -117,8 +119,11 @@ export function loadStartOptions(argv: string[], env: NodeJS.ProcessEnv): StartO
     throw new ConfigError(`MODELDOCK_INFERENCE must be "auto" or "threads", not "${placementText}".`);
   }
 
+  const fastLaneText = nonEmpty(env.MODELDOCK_FAST_LANE);
+  const fastLane = fastLaneText === undefined ? true : parseSwitch(fastLaneText, 'MODELDOCK_FAST_LANE');
+
   checkModelFile(config.model.path);
-  return { config, source, host, port, workers, inferencePlacement: placementText, bareModel: !configPath };
+  return { config, source, host, port, workers, inferencePlacement: placementText, bareModel: !configPath, fastLane };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -8,7 +8,7 @@ import { markOwned } from './owned-buffers';
  * while streaming (chunked uploads) the moment the count passes the limit, so an oversized body is never held.
  */
 export function readBody(req: IncomingMessage, limitBytes: number, alignAt?: number): Promise<Buffer> {
-  const tooLarge = () => new HttpError(413, `The request body is larger than this server accepts (${formatBytes(limitBytes)}); send fewer rows per request or raise MODELDOCK_MAX_BODY_MB.`, { Connection: 'close' });
+  const tooLarge = () => bodyTooLarge(limitBytes);
   const declared = req.headers['content-length'];
   const length = declared === undefined ? null : Number(declared);
   // Beyond the limit, the rest is read and dropped (not kept) up to this much more, so a client still sending gets
@@ -45,11 +45,20 @@ export function readBody(req: IncomingMessage, limitBytes: number, alignAt?: num
       else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
     });
     req.once('error', (error) => stop(new HttpError(400, `The request body could not be read: ${error.message}.`, { Connection: 'close' })));
-    req.once('aborted', () => stop(new HttpError(400, 'The client closed the connection before sending the whole body.', { Connection: 'close' })));
+    req.once('aborted', () => stop(bodyCutShort()));
   });
 }
 
 const DRAIN_BYTES = 16 * 1024 * 1024;
+
+export function bodyTooLarge(limitBytes: number): HttpError {
+  return new HttpError(413, `The request body is larger than this server accepts (${formatBytes(limitBytes)}); send fewer rows per request or raise MODELDOCK_MAX_BODY_MB.`, { Connection: 'close' });
+}
+
+/** A client that closed its side with the body half sent. */
+export function bodyCutShort(): HttpError {
+  return new HttpError(400, 'The client closed the connection before sending the whole body.', { Connection: 'close' });
+}
 
 export type BodyEncoding = 'identity' | 'gzip' | 'deflate';
 
@@ -100,15 +109,20 @@ export function inflateBody(body: Buffer, encoding: Exclude<BodyEncoding, 'ident
  * JSON header) lands on an 8-byte boundary: the tensors can then be typed-array views of the body instead of
  * copies, and the buffer can move to the inference thread. Costs what Buffer.concat costs: one copy of the chunks.
  */
-function concatAligned(chunks: Buffer[], size: number, alignAt: number): Buffer {
-  const pad = (8 - (alignAt % 8)) % 8;
-  const buffer = new ArrayBuffer(size + pad);
-  const bytes = new Uint8Array(buffer, pad, size);
+export function concatAligned(chunks: Buffer[], size: number, alignAt: number): Buffer {
+  const body = alignedBuffer(size, alignAt);
   let at = 0;
   for (const chunk of chunks) {
-    bytes.set(chunk, at);
+    body.set(chunk, at);
     at += chunk.length;
   }
+  return body;
+}
+
+/** An empty buffer of its own for a body of `size` bytes, with byte `alignAt` on an 8-byte boundary. */
+export function alignedBuffer(size: number, alignAt: number): Buffer {
+  const pad = (8 - (alignAt % 8)) % 8;
+  const buffer = new ArrayBuffer(size + pad);
   markOwned(buffer);
   return Buffer.from(buffer, pad, size);
 }

@@ -4,6 +4,8 @@ import { cleanOrtMessage, explainOrtMessage } from '../../../main/inference/ort-
 import { makeSampleInputs } from '../../../main/inference/sample-inputs';
 import { inspectOnnx } from '../../../main/model/onnx-inspect';
 import { ConfigError, USAGE, loadStartOptions, type StartOptions } from './config';
+import { nodeExchange, type HttpExchange } from './exchange';
+import { FastLane } from './fast-lane';
 import { calibrateBatching } from './batch-calibration';
 import { planThreads } from './cpu-budget';
 import { FeedbackTracker } from './feedback';
@@ -66,21 +68,23 @@ async function main(): Promise<void> {
   let images: ImageThreads | null = null;
   /** The inference runner and the image threads, released before exit. */
   const release = () => Promise.all([runner.close(), images?.close()]);
-  const httpServer = http.createServer({
-    requestTimeout: settings.requestTimeoutMs + 1000,
-    headersTimeout: Math.min(settings.requestTimeoutMs, 60000),
-    keepAliveTimeout: 65000,
-  }, (req, res) => {
-    if (server) server.handle(req, res);
+  const timeouts = { requestMs: settings.requestTimeoutMs + 1000, headersMs: Math.min(settings.requestTimeoutMs, 60000), keepAliveMs: 65000 };
+  const dispatch = (exchange: HttpExchange) => {
+    if (server) server.handle(exchange);
     else {
       // Liveness answers while the model loads; everything else waits for it.
-      const live = req.url === '/healthz' || req.url === '/v2/health/live';
+      const live = exchange.url === '/healthz' || exchange.url === '/v2/health/live';
       const body = live ? JSON.stringify({ status: 'live' }) : JSON.stringify({ error: 'The model is still loading; retry shortly.' });
-      res.writeHead(live ? 200 : 503, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...(live ? {} : { 'Retry-After': '1' }) });
-      res.end(body);
+      exchange.send(live ? 200 : 503, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), ...(live ? {} : { 'Retry-After': '1' }) }, body);
     }
-  });
-  httpServer.keepAliveTimeout = 65000;
+  };
+  const httpServer = http.createServer({
+    requestTimeout: timeouts.requestMs,
+    headersTimeout: timeouts.headersMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+  }, (req, res) => dispatch(nodeExchange(req, res)));
+  httpServer.keepAliveTimeout = timeouts.keepAliveMs;
+  const lane = options.fastLane ? FastLane.install(httpServer, timeouts, dispatch) : null;
 
   await new Promise<void>((resolve) => {
     httpServer.once('error', (error: NodeJS.ErrnoException) => {
@@ -90,7 +94,7 @@ async function main(): Promise<void> {
     httpServer.listen(options.port, options.host, () => resolve());
   });
   const address = httpServer.address() as AddressInfo;
-  log.lifecycle('listening', { host: options.host, port: address.port, version: RUNTIME_VERSION, config: options.source });
+  log.lifecycle('listening', { host: options.host, port: address.port, version: RUNTIME_VERSION, config: options.source, http: lane ? 'fast lane, node:http for the rest' : 'node:http' });
 
   let shuttingDown = false;
   let exitCode = 0;
@@ -116,6 +120,7 @@ async function main(): Promise<void> {
     s.ready = false;
     s.draining = true;
     httpServer.closeIdleConnections();
+    lane?.closeIdleConnections();
     const done = (drained: boolean) => {
       clearTimeout(grace);
       s.onIdle = () => {};
@@ -134,10 +139,12 @@ async function main(): Promise<void> {
         if (finished) return;
         finished = true;
         httpServer.closeAllConnections();
+        lane?.closeAllConnections();
         void release().finally(() => exit(exitCode));
       };
       httpServer.close(finish);
       httpServer.closeIdleConnections();
+      lane?.closeIdleConnections();
       setTimeout(finish, Math.max(100, settings.gracePeriodSeconds * 1000 - (performance.now() - startedAt))).unref();
     };
     const grace = setTimeout(() => done(false), settings.gracePeriodSeconds * 1000);

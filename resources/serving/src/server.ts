@@ -1,4 +1,3 @@
-import * as http from 'node:http';
 import type { HostTensor } from '../../../main/inference/host-tensor';
 import { isImageBytes } from '../../../main/inference/image-input';
 import type { ServingSettings } from '../../../shared/schemas/spec';
@@ -6,7 +5,8 @@ import { BodyAdmission } from './body-admission';
 import { Deadline } from './deadline';
 import type { FeedbackTracker } from './feedback';
 import { HOME_CSP, homeHtml, homeText } from './home-page';
-import { bodyEncoding, formatBytes, inflateBody, MAX_INFLATION, parseMediaType, readBody } from './http-body';
+import type { HttpExchange } from './exchange';
+import { bodyEncoding, formatBytes, inflateBody, MAX_INFLATION, parseMediaType } from './http-body';
 import { HttpError, asHttpError } from './http-error';
 import { bytesToText } from './encoded-bytes';
 import { feedsFromForm, feedsFromRawImage, withImages, type ImageDecoding } from './image-requests';
@@ -33,7 +33,7 @@ import { rowCount } from './tensor-build';
 export const RUNTIME_VERSION = '0.1.0';
 
 interface Ctx {
-  req: http.IncomingMessage;
+  req: HttpExchange;
   params: Params;
   /** Passes (504) when the request outlives requestTimeoutMs. */
   deadline: Deadline;
@@ -139,13 +139,13 @@ export class ModelServer {
     r.add('POST', '/v2/models/{name}/feedback', (ctx) => { this.checkModel(ctx.params); return this.feedback(ctx); });
   }
 
-  /** The node:http request listener. */
-  handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+  /** Answers one request, from the fast lane or node:http (see exchange.ts). */
+  handle = (req: HttpExchange): void => {
     const started = performance.now();
     let seq = -1;
     const id = requestId(req.headers['x-request-id'], () => { seq = this.nextId++; return seq.toString(36).padStart(6, '0'); });
     const pathname = requestPath(req.url);
-    const method = req.method ?? 'GET';
+    const method = req.method;
     const match = this.router.match(method, pathname);
     const route = match.kind === 'none' ? 'unmatched' : match.template;
     const counted = !PROBES.has(pathname);
@@ -164,22 +164,24 @@ export class ModelServer {
       const body = reply.body ?? '';
       headers['Content-Length'] = String(Buffer.byteLength(body));
       const write = () => {
-        if (res.headersSent || res.destroyed) return;
         try {
-          res.writeHead(status, headers);
-          res.end(body);
+          req.send(status, headers, body);
         } catch (error) {
           this.log.error('response-failed', { error: 'The response could not be written.', cause: errorText(error), id });
         }
       };
-      if (headers.Connection === 'close' && !req.complete && !req.destroyed) {
+      if (headers.Connection === 'close' && req.bodyPending) {
         // Closing with unread request bytes makes the kernel reset the connection, and the client can lose the
         // answer: read (and drop) the rest first, for a bounded time.
-        const once = () => { clearTimeout(linger); write(); };
+        let written = false;
+        const once = () => {
+          if (written) return;
+          written = true;
+          clearTimeout(linger);
+          write();
+        };
         const linger = setTimeout(once, 2000);
-        req.once('end', once);
-        req.once('error', once);
-        req.resume();
+        req.skipBody(once);
       } else {
         write();
       }
@@ -189,15 +191,13 @@ export class ModelServer {
       this.metrics.requestSeconds.observe(seconds, { route });
       this.log.request(method, pathname, status, Math.round(seconds * 1e4) / 10, route, id);
     };
-    // One listener per request (they show in profiles at tens of thousands a second). A response emits 'close'
-    // once: after 'finish' (the answer has reached the kernel: what "drained" means) or when the client hangs up.
-    res.on('close', () => {
+    req.onEnd((answered) => {
       if (counted) {
         this.active--;
         if (this.active === 0) this.onIdle();
       }
       // A client that hangs up before its answer withdraws its request; logged and counted as 499 (nginx's code).
-      if (!res.writableFinished) deadline.cancel(new HttpError(499, 'The client closed the connection before the answer was ready.'));
+      if (!answered) deadline.cancel(new HttpError(499, 'The client closed the connection before the answer was ready.'));
     });
 
     if (match.kind === 'none') {
@@ -296,8 +296,8 @@ export class ModelServer {
     const read = (release: () => void) => {
       ctx.onDone(release);
       ctx.held = { bytes, release };
-      if (encoding === 'identity') return readBody(ctx.req, this.bodyLimit, alignAt);
-      return readBody(ctx.req, this.bodyLimit).then((body) => inflateBody(body, encoding, bytes, alignAt));
+      if (encoding === 'identity') return ctx.req.readBody(this.bodyLimit, alignAt);
+      return ctx.req.readBody(this.bodyLimit).then((body) => inflateBody(body, encoding, bytes, alignAt));
     };
     const now = this.admission.tryTake(bytes);
     return now ? read(now) : this.admission.acquire(bytes, ctx.deadline).then(read);

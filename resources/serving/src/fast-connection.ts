@@ -1,0 +1,348 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
+import type { HttpExchange } from './exchange';
+import { alignedBuffer, bodyCutShort, bodyTooLarge, concatAligned } from './http-body';
+import { MAX_HEAD_BYTES, parseRequestHead, type RequestHead } from './http1-head';
+import { asksToClose, responseHead } from './response-head';
+
+/** node:http's timeouts, as the fast lane keeps them (see FastLane.sweep). */
+export interface LaneTimeouts {
+  /** From the first byte of a request head to its end. */
+  headersMs: number;
+  /** From the start of a request to the last byte of its body. */
+  requestMs: number;
+  /** How long a connection may sit idle between requests. */
+  keepAliveMs: number;
+}
+
+/** What a connection needs from its lane. */
+export interface LaneHost {
+  readonly timeouts: LaneTimeouts;
+  dispatch(exchange: HttpExchange): void;
+  /** Gives the connection to node:http, with the bytes read and not yet used. */
+  handOff(socket: Socket, unread: Buffer): void;
+  forget(connection: FastConnection): void;
+}
+
+const HEAD_END = Buffer.from('\r\n\r\n');
+const EMPTY = Buffer.alloc(0);
+/** Body bytes kept for a request whose handler has not asked for them yet (it may be waiting for body budget). */
+const HELD_BODY_BYTES = 64 * 1024;
+/** Bytes of pipelined requests kept while an earlier one is answered. */
+const HELD_PIPELINE_BYTES = 64 * 1024;
+/** Answers up to this size go out as one buffer; larger ones as two writes in one writev. */
+const JOIN_BYTES = 16 * 1024;
+
+/**
+ * One keep-alive connection in the fast lane: reads request heads (http1-head.ts), frames bodies by Content-Length,
+ * answers requests in order, and hands the connection to node:http the moment a request is not one it takes.
+ */
+export class FastConnection {
+  /** Bytes read and not yet used: the start of the next request. */
+  private pending: Buffer | null = null;
+  private exchange: FastExchange | null = null;
+  private parsing = false;
+  /** When the head being read began to arrive; 0 when none is. */
+  private headSince = 0;
+  private lastActive = performance.now();
+  /** The last answer closes the connection: no further request is read. */
+  private closing = false;
+
+  constructor(readonly socket: Socket, private readonly host: LaneHost) {
+    socket.setNoDelay(true);
+    socket.on('data', this.onData);
+    socket.on('end', this.onPeerEnd);
+    socket.on('error', ignore);
+    socket.on('close', this.onClose);
+  }
+
+  /** Nothing more is written: the connection is ending (a closing answer, a timeout, or shutdown). */
+  get closed(): boolean {
+    return this.closing;
+  }
+
+  get keepAliveSeconds(): number {
+    return Math.round(this.host.timeouts.keepAliveMs / 1000);
+  }
+
+  private readonly onData = (data: Buffer): void => {
+    this.lastActive = performance.now();
+    let chunk: Buffer | null = data;
+    const exchange = this.exchange;
+    if (exchange && exchange.bodyLeft > 0) chunk = exchange.receive(chunk);
+    if (!chunk) return;
+    this.pending = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    if (this.exchange) {
+      if (this.pending.length > HELD_PIPELINE_BYTES) this.socket.pause();
+      return;
+    }
+    this.parse();
+  };
+
+  private parse(): void {
+    // An answer given synchronously from dispatch() comes back here through finished(): the loop below goes on.
+    if (this.parsing) return;
+    this.parsing = true;
+    try {
+      while (!this.exchange && this.pending && !this.closing) {
+        const buffer = this.pending;
+        const end = buffer.indexOf(HEAD_END);
+        if (end < 0 || end > MAX_HEAD_BYTES) {
+          if (end > MAX_HEAD_BYTES || buffer.length > MAX_HEAD_BYTES + HEAD_END.length) this.handOff();
+          else if (this.headSince === 0) this.headSince = this.lastActive;
+          return;
+        }
+        const head = parseRequestHead(buffer.toString('latin1', 0, end));
+        if (!head) {
+          this.handOff();
+          return;
+        }
+        this.headSince = 0;
+        const start = end + HEAD_END.length;
+        const inHand = Math.min(head.contentLength, buffer.length - start);
+        this.pending = start + inHand < buffer.length ? buffer.subarray(start + inHand) : null;
+        const exchange = new FastExchange(this, head, inHand > 0 ? buffer.subarray(start, start + inHand) : EMPTY);
+        this.exchange = exchange;
+        this.host.dispatch(exchange);
+      }
+    } finally {
+      this.parsing = false;
+    }
+  }
+
+  /** The exchange is answered and its body all read: the next request may be read. */
+  finished(exchange: FastExchange): void {
+    if (this.exchange !== exchange) return;
+    this.exchange = null;
+    this.lastActive = performance.now();
+    if (this.closing) return;
+    if (this.socket.isPaused()) this.socket.resume();
+    this.parse();
+  }
+
+  private handOff(): void {
+    const unread = this.pending ?? EMPTY;
+    this.pending = null;
+    this.socket.off('data', this.onData);
+    this.socket.off('end', this.onPeerEnd);
+    this.socket.off('error', ignore);
+    this.socket.off('close', this.onClose);
+    this.host.forget(this);
+    this.host.handOff(this.socket, unread);
+  }
+
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    if (this.socket.isPaused() && !(this.pending && this.pending.length > HELD_PIPELINE_BYTES)) this.socket.resume();
+  }
+
+  /** Ends the connection once what was written has been flushed. */
+  closeAfterWrites(): void {
+    this.closing = true;
+    this.socket.end(() => this.socket.destroy());
+  }
+
+  private readonly onPeerEnd = (): void => {
+    // As node:http does (httpAllowHalfOpen off): a client that closes its side has given up on what it asked.
+    this.exchange?.connectionLost();
+    this.pending = null;
+    this.closeAfterWrites();
+  };
+
+  private readonly onClose = (): void => {
+    this.host.forget(this);
+    this.exchange?.connectionLost();
+  };
+
+  /** node:http's checks, run by the lane every second: slow heads and bodies get 408, idle connections close. */
+  sweep(now: number): void {
+    const { headersMs, requestMs, keepAliveMs } = this.host.timeouts;
+    const exchange = this.exchange;
+    if (exchange) {
+      if (exchange.bodyLeft > 0 && now - exchange.startedAt > requestMs) this.timeOut(!exchange.answered);
+    } else if (this.headSince > 0 && now - this.headSince > headersMs) {
+      this.timeOut(true);
+    } else if (!this.pending && now - this.lastActive > keepAliveMs) {
+      this.socket.destroy();
+    }
+  }
+
+  /** For shutdown: closes the connection if no request is being read or answered on it. */
+  closeIfIdle(): void {
+    if (!this.exchange && !this.pending) this.socket.destroy();
+  }
+
+  private timeOut(answer: boolean): void {
+    if (answer) {
+      const body = JSON.stringify({ error: 'The request was not received in time; send it again without pausing.' });
+      this.socket.write(responseHead(408, { 'Content-Type': 'application/json', 'Content-Length': String(body.length) }, true, 0) + body);
+    }
+    this.pending = null;
+    this.closeAfterWrites();
+  }
+}
+
+interface BodyReader {
+  body: Buffer;
+  at: number;
+  resolve: (body: Buffer) => void;
+  reject: (error: Error) => void;
+}
+
+/** A request read by the fast lane, and its answer. */
+class FastExchange implements HttpExchange {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly startedAt = performance.now();
+  /** Body bytes still to come from the socket. */
+  bodyLeft: number;
+  answered = false;
+  /** Body bytes in hand before the handler asked for the body. */
+  private parts: Buffer[] | null;
+  private held: number;
+  private reader: BodyReader | null = null;
+  private bodyTaken = false;
+  private skipped: (() => void) | null = null;
+  private continued = false;
+  private ended: ((answered: boolean) => void) | null = null;
+  private over = false;
+
+  constructor(private readonly connection: FastConnection, private readonly head: RequestHead, first: Buffer) {
+    this.method = head.method;
+    this.url = head.url;
+    this.headers = head.headers;
+    this.bodyLeft = head.contentLength - first.length;
+    this.parts = first.length ? [first] : [];
+    this.held = first.length;
+  }
+
+  get bodyPending(): boolean {
+    return this.bodyLeft > 0 && !this.over;
+  }
+
+  readBody(limitBytes: number, alignAt?: number): Promise<Buffer> {
+    if (this.bodyTaken) return Promise.reject(new Error('The request body was already read.'));
+    this.bodyTaken = true;
+    const length = this.head.contentLength;
+    const parts = this.parts ?? [];
+    this.parts = null;
+    if (length > limitBytes) return Promise.reject(bodyTooLarge(limitBytes));
+    if (this.over && this.bodyLeft > 0) return Promise.reject(bodyCutShort());
+    if (this.bodyLeft === 0) {
+      if (alignAt !== undefined) return Promise.resolve(concatAligned(parts, length, alignAt));
+      return Promise.resolve(parts.length === 1 ? parts[0] : Buffer.concat(parts, length));
+    }
+    if (this.head.expectContinue && !this.continued) {
+      this.continued = true;
+      this.connection.socket.write('HTTP/1.1 100 Continue\r\n\r\n');
+    }
+    return new Promise<Buffer>((resolve, reject) => {
+      const body = alignAt !== undefined ? alignedBuffer(length, alignAt) : Buffer.allocUnsafe(length);
+      let at = 0;
+      for (const part of parts) {
+        body.set(part, at);
+        at += part.length;
+      }
+      this.reader = { body, at, resolve, reject };
+      this.connection.resumeReading();
+    });
+  }
+
+  /** Takes the body's bytes from a chunk read; returns what is left of the chunk (the next request), or null. */
+  receive(chunk: Buffer): Buffer | null {
+    const n = Math.min(chunk.length, this.bodyLeft);
+    this.bodyLeft -= n;
+    const part = n === chunk.length ? chunk : chunk.subarray(0, n);
+    const reader = this.reader;
+    if (reader) {
+      reader.body.set(part, reader.at);
+      reader.at += n;
+    } else if (this.parts) {
+      this.parts.push(part);
+      this.held += n;
+      if (this.held > HELD_BODY_BYTES) this.connection.pauseReading();
+    }
+    if (this.bodyLeft === 0) this.bodyDone();
+    return n < chunk.length ? chunk.subarray(n) : null;
+  }
+
+  private bodyDone(): void {
+    const reader = this.reader;
+    this.reader = null;
+    reader?.resolve(reader.body);
+    this.runSkipped();
+    if (this.answered) this.connection.finished(this);
+  }
+
+  skipBody(then: () => void): void {
+    this.dropBody();
+    if (!this.bodyPending) then();
+    else this.skipped = then;
+  }
+
+  private runSkipped(): void {
+    const then = this.skipped;
+    this.skipped = null;
+    then?.();
+  }
+
+  /** The body is not wanted: what arrives of it is dropped, and reading goes on (to the next request). */
+  private dropBody(): void {
+    this.parts = null;
+    this.held = 0;
+    this.connection.resumeReading();
+  }
+
+  send(status: number, headers: Record<string, string | string[]>, body: string | Buffer): void {
+    if (this.answered || this.over || this.connection.closed) return;
+    const close = this.head.close || asksToClose(headers);
+    const socket = this.connection.socket;
+    let head: string;
+    try {
+      head = responseHead(status, headers, close, this.connection.keepAliveSeconds);
+    } catch (error) {
+      // No answer can be written: end the connection rather than leave the client waiting on it.
+      socket.destroy();
+      throw error;
+    }
+    this.answered = true;
+    if (this.method === 'HEAD' || body.length === 0) socket.write(head, 'latin1');
+    else if (typeof body === 'string') socket.write(head + body);
+    else if (body.length <= JOIN_BYTES) socket.write(Buffer.concat([Buffer.from(head, 'latin1'), body]));
+    else {
+      socket.cork();
+      socket.write(head, 'latin1');
+      socket.write(body);
+      socket.uncork();
+    }
+    if (close) this.connection.closeAfterWrites();
+    if (this.bodyLeft > 0 && !this.reader) this.dropBody();
+    this.end(true);
+    if (this.bodyLeft === 0) this.connection.finished(this);
+  }
+
+  onEnd(fn: (answered: boolean) => void): void {
+    this.ended = fn;
+  }
+
+  private end(answered: boolean): void {
+    if (this.over) return;
+    this.over = true;
+    this.ended?.(answered);
+  }
+
+  /** The client went away: whatever is waiting on the body gives up, and the exchange ends unanswered. */
+  connectionLost(): void {
+    const reader = this.reader;
+    this.reader = null;
+    reader?.reject(bodyCutShort());
+    this.runSkipped();
+    this.end(this.answered);
+  }
+}
+
+function ignore(): void {}

@@ -1,0 +1,152 @@
+/**
+ * The runtime's fast lane (resources/serving/src/fast-lane.ts) on real sockets: what it reads itself, what it hands
+ * to node:http, and that both give the same answers. Requests are written byte for byte (tests/support/raw-http.ts),
+ * because the cases that matter (pipelining, split packets, odd framing) are the ones client libraries hide.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { ensureFixtures } from '../fixtures/make-fixtures';
+import { postBytes, rawHttp, type RawResponse } from '../support/raw-http';
+import { startServer, type RunningServer } from './serving-support';
+
+const ROW = JSON.stringify({ instances: [[5.1, 3.5, 1.4, 0.2]] });
+const V2 = JSON.stringify({ inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [6.7, 3.0, 5.2, 2.3] }] });
+const get = (p: string, extra = '') => `GET ${p} HTTP/1.1\r\nHost: test\r\n${extra}\r\n`;
+const json = (r: RawResponse) => JSON.parse(r.body.toString());
+
+async function iris(t: Parameters<typeof startServer>[0], env: Record<string, string> = {}): Promise<RunningServer> {
+  const fixtures = await ensureFixtures();
+  return startServer(t, { args: ['--model', path.join(fixtures, 'iris.onnx')], env });
+}
+
+test('pipelined requests on one connection are answered in order, each once', async (t) => {
+  const server = await iris(t);
+  const stream = postBytes('/predict', ROW) + get('/healthz') + postBytes('/v2/models/iris/infer', V2) + get('/nowhere') + postBytes('/predict', ROW);
+  const { responses, closed } = await rawHttp(server.port, [stream], { answers: 5, closeWaitMs: 100 });
+  assert.deepEqual(responses.map((r) => r.status), [200, 200, 200, 404, 200]);
+  assert.deepEqual(json(responses[0]).labels, ['setosa']);
+  assert.deepEqual(json(responses[1]), { status: 'live' });
+  assert.equal(json(responses[2]).outputs[0].shape.join(), '1,3');
+  assert.match(json(responses[3]).error, /No route \/nowhere/);
+  assert.deepEqual(json(responses[4]), json(responses[0]));
+  assert.equal(closed, false, 'the connection stays open for more');
+  assert.equal(new Set(responses.map((r) => r.headers['x-request-id'])).size, 5);
+  assert.match(String(server.logs.find((l) => l.event === 'listening')?.http), /fast lane/);
+});
+
+test('a head and body cut into tiny packets, arriving slowly, are read whole', async (t) => {
+  const server = await iris(t);
+  const bytes = Buffer.from(postBytes('/predict', ROW) + postBytes('/predict', ROW));
+  const pieces: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += 7) pieces.push(bytes.subarray(at, at + 7));
+  const { responses } = await rawHttp(server.port, pieces, { answers: 2, gapMs: 1, timeoutMs: 10000 });
+  assert.deepEqual(responses.map((r) => r.status), [200, 200]);
+  assert.deepEqual(json(responses[0]).labels, ['setosa']);
+  assert.deepEqual(json(responses[1]).labels, ['setosa']);
+});
+
+test('framing the lane does not take goes to node:http on the same connection, in order: chunked bodies, HTTP/1.0', async (t) => {
+  const server = await iris(t);
+  const chunked = `POST /predict HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`
+    + `${ROW.length.toString(16)}\r\n${ROW}\r\n0\r\n\r\n`;
+  const { responses } = await rawHttp(server.port, [postBytes('/predict', ROW) + chunked + postBytes('/predict', ROW) + get('/healthz')], { answers: 4 });
+  assert.deepEqual(responses.map((r) => r.status), [200, 200, 200, 200]);
+  for (const r of responses.slice(0, 3)) assert.deepEqual(json(r).labels, ['setosa']);
+
+  const old = await rawHttp(server.port, [`POST /predict HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: ${ROW.length}\r\n\r\n${ROW}`], { answers: 1, closeWaitMs: 2000 });
+  assert.equal(old.responses[0].status, 200);
+  assert.deepEqual(json(old.responses[0]).labels, ['setosa']);
+  assert.equal(old.closed, true, 'HTTP/1.0 without keep-alive: closed after the answer');
+});
+
+test('ambiguous or malformed heads are refused by node:http, never read two ways', async (t) => {
+  const server = await iris(t);
+  // A request smuggled inside a body whose length two parsers could disagree on must not be answered.
+  const smuggled = get('/metrics');
+  const both = `POST /predict HTTP/1.1\r\nHost: test\r\nContent-Length: ${4 + smuggled.length}\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n${smuggled}`;
+  const cases: Array<{ what: string; bytes: string; status: number }> = [
+    { what: 'Content-Length and Transfer-Encoding', bytes: both, status: 400 },
+    { what: 'two different Content-Lengths', bytes: `POST /predict HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n{"a":1}`, status: 400 },
+    { what: 'space before the colon', bytes: `GET /healthz HTTP/1.1\r\nHost : test\r\n\r\n`, status: 400 },
+    { what: 'folded header', bytes: `GET /healthz HTTP/1.1\r\nHost: test\r\nX-A: 1\r\n 2\r\n\r\n`, status: 400 },
+    { what: 'no Host', bytes: `GET /healthz HTTP/1.1\r\n\r\n`, status: 400 },
+    { what: 'a 20 KB head', bytes: get('/healthz', `X-Big: ${'a'.repeat(20 * 1024)}\r\n`), status: 431 },
+    { what: 'not HTTP', bytes: 'HELLO THERE\r\n\r\n', status: 400 },
+  ];
+  for (const c of cases) {
+    const { responses, closed } = await rawHttp(server.port, [c.bytes], { answers: 1, closeWaitMs: 1000 });
+    assert.equal(responses.length, 1, `${c.what}: one answer, nothing smuggled`);
+    assert.equal(responses[0].status, c.status, c.what);
+    assert.equal(closed, true, `${c.what}: the connection is closed`);
+  }
+  const ok = await rawHttp(server.port, [postBytes('/predict', ROW)], { answers: 1 });
+  assert.equal(ok.responses[0].status, 200, 'and the server keeps answering');
+});
+
+test('Expect: 100-continue gets 100 Continue before the body; HEAD gets headers only; Connection: close closes', async (t) => {
+  const server = await iris(t);
+  const head = `POST /predict HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${ROW.length}\r\nExpect: 100-continue\r\n\r\n`;
+  const expect = await rawHttp(server.port, [head, ROW], { answers: 1, gapMs: 300 });
+  assert.deepEqual(expect.responses.map((r) => r.status), [100, 200]);
+  assert.deepEqual(json(expect.responses[1]).labels, ['setosa']);
+
+  const heads = await rawHttp(server.port, [`HEAD / HTTP/1.1\r\nHost: test\r\n\r\n${get('/healthz')}`], { answers: 2, bodiless: [0] });
+  assert.deepEqual(heads.responses.map((r) => r.status), [200, 200]);
+  assert.ok(Number(heads.responses[0].headers['content-length']) > 100, 'HEAD says how long GET / is');
+  assert.equal(heads.responses[0].body.length, 0);
+  assert.deepEqual(json(heads.responses[1]), { status: 'live' });
+
+  const closing = await rawHttp(server.port, [postBytes('/predict', ROW, 'Connection: close\r\n')], { answers: 1, closeWaitMs: 2000 });
+  assert.equal(closing.responses[0].status, 200);
+  assert.equal(closing.responses[0].headers.connection, 'close');
+  assert.equal(closing.closed, true);
+});
+
+test('a body over the limit gets its 413 before the close (no reset); slow heads get 408', async (t) => {
+  const server = await iris(t, { MODELDOCK_MAX_BODY_MB: '0.05', MODELDOCK_REQUEST_TIMEOUT_MS: '1000' });
+  const big = JSON.stringify({ instances: Array.from({ length: 4000 }, () => [5.1, 3.5, 1.4, 0.2]) });
+  const refused = await rawHttp(server.port, [postBytes('/predict', big)], { answers: 1, closeWaitMs: 3000 });
+  assert.equal(refused.responses[0]?.status, 413);
+  assert.match(json(refused.responses[0]).error, /larger than this server accepts/);
+  assert.equal(refused.closed, true);
+
+  const started = Date.now();
+  const slow = await rawHttp(server.port, ['POST /predict HTTP/1.1\r\nHost: te'], { answers: 1, timeoutMs: 8000, closeWaitMs: 1000 });
+  assert.equal(slow.responses[0]?.status, 408);
+  assert.equal(slow.closed, true);
+  assert.ok(Date.now() - started < 6000, 'within the headers timeout and one check interval');
+
+  const halfBody = await rawHttp(server.port, [postBytes('/predict', ROW).slice(0, -10)], { answers: 1, timeoutMs: 8000, closeWaitMs: 4000 });
+  assert.ok([408, 504].includes(halfBody.responses[0]?.status), `a body that never completes is answered (${halfBody.responses[0]?.status})`);
+  assert.equal(halfBody.closed, true, 'and its connection closed');
+  const ok = await rawHttp(server.port, [postBytes('/predict', ROW)], { answers: 1 });
+  assert.equal(ok.responses[0].status, 200);
+});
+
+test('with MODELDOCK_FAST_LANE=off node:http gives the same answers, statuses and headers', async (t) => {
+  const [fast, plain] = await Promise.all([iris(t), iris(t, { MODELDOCK_FAST_LANE: 'off' })]);
+  assert.match(String(plain.logs.find((l) => l.event === 'listening')?.http), /^node:http$/);
+  const requests = [
+    postBytes('/predict', ROW),
+    postBytes('/v1/models/iris:predict', JSON.stringify({ inputs: [[5.1, 3.5, 1.4, 0.2]] })),
+    postBytes('/v2/models/iris/infer', V2),
+    postBytes('/predict', '{"instances": [[1, 2'),
+    postBytes('/predict', ROW, 'Content-Encoding: br\r\n'),
+    get('/predict'),
+    get('/v2/models/other'),
+    get('/openapi.json'),
+    `HEAD /healthz HTTP/1.1\r\nHost: test\r\n\r\n`,
+  ];
+  const bodiless = [requests.length - 1];
+  const [a, b] = await Promise.all([fast, plain].map((s) => rawHttp(s.port, [requests.join('')], { answers: requests.length, bodiless })));
+  const shape = (r: RawResponse) => ({
+    status: r.status,
+    headers: Object.keys(r.headers).filter((h) => h !== 'date').sort(),
+    type: r.headers['content-type'],
+    allow: r.headers.allow,
+    body: r.body.toString(),
+  });
+  assert.equal(a.responses.length, requests.length);
+  assert.deepEqual(a.responses.map(shape), b.responses.map(shape));
+});
