@@ -26,7 +26,7 @@ import {
 } from './serving/payloads';
 import { profileRuntime, profileTable, type ProfileSummary } from './serving/profile';
 import {
-  checkTargets, COLUMNS, inProcessTable, modelTable, ratioText, targetsTable, type BenchResults, type CellResult,
+  checkTargets, COLUMNS, find, inProcessTable, modelTable, ratioText, targetsTable, type BenchResults, type CellResult,
 } from './serving/results';
 import {
   defaultRuntimeScript, flaskMissing, repoRoot, startEchoServer, startFlask, startRuntime, trainFlaskModel, type RunningServer,
@@ -288,6 +288,19 @@ async function run(results: BenchResults, workDir: string, options: Options): Pr
         measureColumn(results, server, 'iris', column, [irisPayloads[0]], workDir, [16])
       ));
     }
+  }
+  if (wants('iris')) {
+    // What the fast lane (resources/serving/src/fast-lane.ts) is worth: the same server with every request in node:http.
+    progress(`${COLUMNS.nodeHttp}: iris`);
+    await withServer(() => startRuntime({ name: 'iris-node-http', config: irisConfig(irisPath), env: { MODELDOCK_FAST_LANE: 'off' }, workDir, script: runtimeScript }), (server) => (
+      measureColumn(results, server, 'iris', COLUMNS.nodeHttp, [irisPayloads[0]], workDir)
+    ));
+    const ratios = CONCURRENCIES.map((c) => {
+      const fast = find(results, 'iris', COLUMNS.batched, irisPredict.label, c);
+      const plain = find(results, 'iris', COLUMNS.nodeHttp, irisPredict.label, c);
+      return fast && plain ? `${(fast.rps / plain.rps).toFixed(2)}x at c=${c}` : `n/a at c=${c}`;
+    });
+    results.notes.push(`fast lane vs node:http only, iris /predict: ${ratios.join(', ')}`);
   }
   if (options.profile) await runProfile(results, workDir, irisPath, cnn.modelPath, runtimeScript);
 }

@@ -11,6 +11,7 @@ export const COLUMNS = {
   unbatched: 'ModelDock, batching off',
   threadsBatched: 'ModelDock, inference threads, batching on',
   threadsUnbatched: 'ModelDock, inference threads, batching off',
+  nodeHttp: 'ModelDock, batching on, node:http only (MODELDOCK_FAST_LANE=off)',
   flask: 'Flask + gunicorn -w 2',
 } as const;
 
@@ -63,7 +64,7 @@ export interface BenchResults {
   durationSeconds?: number;
 }
 
-function find(results: BenchResults, model: CellResult['model'], column: string, payload: string, c: number): WrkCell | null {
+export function find(results: BenchResults, model: CellResult['model'], column: string, payload: string, c: number): WrkCell | null {
   const hit = results.cells.find((r) => r.model === model && r.column === column && r.payload === payload && r.concurrency === c);
   return hit?.cell && hit.cell.errors === 0 ? hit.cell : null;
 }

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import type { HttpExchange } from './exchange';
 import { alignedBuffer, bodyCutShort, bodyTooLarge, concatAligned } from './http-body';
-import { MAX_HEAD_BYTES, parseRequestHead, type RequestHead } from './http1-head';
+import { couldBeHead, MAX_HEAD_BYTES, parseRequestHead, type RequestHead } from './http1-head';
 import { asksToClose, responseHead } from './response-head';
 
 /** node:http's timeouts, as the fast lane keeps them (see FastLane.sweep). */
@@ -66,6 +66,8 @@ export class FastConnection {
   }
 
   private readonly onData = (data: Buffer): void => {
+    // The connection is ending: what else the client sends is not read.
+    if (this.closing) return;
     this.lastActive = performance.now();
     let chunk: Buffer | null = data;
     const exchange = this.exchange;
@@ -88,7 +90,7 @@ export class FastConnection {
         const buffer = this.pending;
         const end = buffer.indexOf(HEAD_END);
         if (end < 0 || end > MAX_HEAD_BYTES) {
-          if (end > MAX_HEAD_BYTES || buffer.length > MAX_HEAD_BYTES + HEAD_END.length) this.handOff();
+          if (end > MAX_HEAD_BYTES || buffer.length > MAX_HEAD_BYTES + HEAD_END.length || !couldBeHead(buffer.toString('latin1'))) this.handOff();
           else if (this.headSince === 0) this.headSince = this.lastActive;
           return;
         }

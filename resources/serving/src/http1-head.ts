@@ -48,7 +48,7 @@ export function parseRequestHead(text: string): RequestHead | null {
     if (colon <= 0) return null;
     const name = field.slice(0, colon).toLowerCase();
     if (!TOKEN.test(name) || name === '__proto__' || headers[name] !== undefined) return null;
-    const value = field.slice(colon + 1).trim();
+    const value = trimWhitespace(field.slice(colon + 1));
     if (!FIELD_VALUE.test(value)) return null;
     switch (name) {
       case 'content-length':
@@ -77,3 +77,37 @@ export function parseRequestHead(text: string): RequestHead | null {
   if (!host) return null;
   return { method: line[1], url: line[2], headers, contentLength, close, expectContinue };
 }
+
+/** Optional whitespace around a field value is spaces and tabs only (String.trim would also take CR and NBSP). */
+function trimWhitespace(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && (text.charCodeAt(start) === 0x20 || text.charCodeAt(start) === 0x09)) start++;
+  while (end > start && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+/** A character no head may hold, or a CR or LF that is not part of a CRLF (a CR at the very end may be). */
+const NEVER_IN_HEAD = /[^\t\r\n\x20-\x7e\x80-\xff]|\r(?!\n|$)|(?<!\r)\n/;
+/** What the start of a request line may be while it is still arriving. */
+const REQUEST_LINE_START = /^[A-Z]{0,7}(?: (?:\/[!-~]*(?: (?:H(?:T(?:T(?:P(?:\/(?:1(?:\.1?)?)?)?)?)?)?)?)?)?)?$/;
+
+/**
+ * Whether the bytes of a head still arriving (latin1, no blank line yet) could become one the fast lane takes. When
+ * they cannot, the connection goes to node:http at once, which refuses bad bytes as soon as it sees them, rather
+ * than waiting for the end of a head that may never come.
+ */
+export function couldBeHead(text: string): boolean {
+  if (NEVER_IN_HEAD.test(text)) return false;
+  const lines = (text.endsWith('\r') ? text.slice(0, -1) : text).split('\r\n');
+  const last = lines.length - 1;
+  if (last === 0) return REQUEST_LINE_START.test(lines[0]);
+  const line = REQUEST_LINE.exec(lines[0]);
+  if (!line || !METHODS.has(line[1])) return false;
+  for (let i = 1; i < last; i++) if (!FIELD_START.test(lines[i])) return false;
+  return FIELD_PREFIX.test(lines[last]);
+}
+
+/** A whole header line starts with its name and a colon; one still arriving, with part of that. */
+const FIELD_START = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+:/;
+const FIELD_PREFIX = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]*(?::|$)/;
