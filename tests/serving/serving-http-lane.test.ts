@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { ensureFixtures } from '../fixtures/make-fixtures';
 import { postBytes, rawHttp, type RawResponse } from '../support/raw-http';
@@ -185,5 +186,29 @@ test('mutated heads get the answer node:http gives them (differential fuzz, 600 
   }
   assert.deepEqual(differences, []);
   const ok = await rawHttp(fast.port, [postBytes('/predict', ROW)], { answers: 1 });
+  assert.equal(ok.responses[0].status, 200, 'and the server keeps answering');
+});
+
+test('a client that pipelines without reading the answers is not read further: answers do not pile up in memory', async (t) => {
+  const server = await iris(t);
+  const rss = async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    return Number(/^process_resident_memory_bytes (\S+)$/m.exec(text)?.[1]);
+  };
+  const openapi = Buffer.byteLength(await (await fetch(`${server.url}/openapi.json`)).text());
+  const before = await rss();
+  const socket = net.connect(server.port, '127.0.0.1');
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.pause();
+  const count = 20000;
+  // All of it would be count x the OpenAPI document if the server kept answering into a connection nobody reads.
+  const flood = Buffer.from(get('/openapi.json').repeat(count));
+  socket.write(flood);
+  await new Promise((r) => setTimeout(r, 1500));
+  const grown = (await rss()) - before;
+  socket.destroy();
+  // Measured: about 10 MB when reading stops, about 60 MB when the server answers on regardless.
+  assert.ok(grown < 30e6, `RSS grew ${Math.round(grown / 1e6)} MB (the answers would be ${Math.round((count * openapi) / 1e6)} MB)`);
+  const ok = await rawHttp(server.port, [postBytes('/predict', ROW)], { answers: 1 });
   assert.equal(ok.responses[0].status, 200, 'and the server keeps answering');
 });

@@ -29,28 +29,46 @@ export interface HttpExchange {
   onEnd(fn: (answered: boolean) => void): void;
 }
 
-export function nodeExchange(req: IncomingMessage, res: ServerResponse): HttpExchange {
-  return {
-    method: req.method ?? 'GET',
-    url: req.url ?? '/',
-    headers: req.headers,
-    readBody: (limitBytes, alignAt) => readBody(req, limitBytes, alignAt),
-    send(status, headers, body) {
-      if (res.headersSent || res.destroyed) return;
-      res.writeHead(status, headers);
-      res.end(body);
-    },
-    get bodyPending() {
-      return !req.complete && !req.destroyed;
-    },
-    skipBody(then) {
-      req.once('end', then);
-      req.once('error', then);
-      req.resume();
-    },
-    // A response emits 'close' once: after 'finish' (the answer reached the kernel) or when the client hangs up.
-    onEnd(fn) {
-      res.on('close', () => fn(res.writableFinished));
-    },
-  };
+/** A request node:http read, and its answer. */
+export class NodeExchange implements HttpExchange {
+  constructor(private readonly req: IncomingMessage, private readonly res: ServerResponse) {}
+
+  get method(): string {
+    return this.req.method ?? 'GET';
+  }
+
+  get url(): string {
+    return this.req.url ?? '/';
+  }
+
+  get headers(): IncomingHttpHeaders {
+    return this.req.headers;
+  }
+
+  readBody(limitBytes: number, alignAt?: number): Promise<Buffer> {
+    return readBody(this.req, limitBytes, alignAt);
+  }
+
+  send(status: number, headers: Record<string, string | string[]>, body: string | Buffer): void {
+    const res = this.res;
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(status, headers);
+    res.end(body);
+  }
+
+  get bodyPending(): boolean {
+    return !this.req.complete && !this.req.destroyed;
+  }
+
+  skipBody(then: () => void): void {
+    this.req.once('end', then);
+    this.req.once('error', then);
+    this.req.resume();
+  }
+
+  // A response emits 'close' once: after 'finish' (the answer reached the kernel) or when the client hangs up.
+  onEnd(fn: (answered: boolean) => void): void {
+    const res = this.res;
+    res.on('close', () => fn(res.writableFinished));
+  }
 }

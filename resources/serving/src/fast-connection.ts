@@ -30,6 +30,11 @@ const EMPTY = Buffer.alloc(0);
 const HELD_BODY_BYTES = 64 * 1024;
 /** Bytes of pipelined requests kept while an earlier one is answered. */
 const HELD_PIPELINE_BYTES = 64 * 1024;
+/**
+ * A head that arrives in more pieces than this goes to node:http, whose parser reads incrementally: each piece here
+ * re-reads the head so far, and a client sending a byte at a time should not cost more than it does there.
+ */
+const MAX_HEAD_PIECES = 32;
 /** Answers up to this size go out as one buffer; larger ones as two writes in one writev. */
 const JOIN_BYTES = 16 * 1024;
 
@@ -44,6 +49,8 @@ export class FastConnection {
   private parsing = false;
   /** When the head being read began to arrive; 0 when none is. */
   private headSince = 0;
+  /** How many reads the head being read came in. */
+  private headPieces = 0;
   private lastActive = performance.now();
   /** The last answer closes the connection: no further request is read. */
   private closing = false;
@@ -90,7 +97,8 @@ export class FastConnection {
         const buffer = this.pending;
         const end = buffer.indexOf(HEAD_END);
         if (end < 0 || end > MAX_HEAD_BYTES) {
-          if (end > MAX_HEAD_BYTES || buffer.length > MAX_HEAD_BYTES + HEAD_END.length || !couldBeHead(buffer.toString('latin1'))) this.handOff();
+          const tooLong = end > MAX_HEAD_BYTES || buffer.length > MAX_HEAD_BYTES + HEAD_END.length;
+          if (tooLong || ++this.headPieces > MAX_HEAD_PIECES || !couldBeHead(buffer.toString('latin1'))) this.handOff();
           else if (this.headSince === 0) this.headSince = this.lastActive;
           return;
         }
@@ -100,6 +108,7 @@ export class FastConnection {
           return;
         }
         this.headSince = 0;
+        this.headPieces = 0;
         const start = end + HEAD_END.length;
         const inHand = Math.min(head.contentLength, buffer.length - start);
         this.pending = start + inHand < buffer.length ? buffer.subarray(start + inHand) : null;
@@ -117,10 +126,23 @@ export class FastConnection {
     if (this.exchange !== exchange) return;
     this.exchange = null;
     this.lastActive = performance.now();
-    if (this.closing) return;
+    this.readNext();
+  }
+
+  /**
+   * Goes on to the next request, once the answers written so far have drained: a client that pipelines requests
+   * without reading the answers is not read further, as in node:http, so they do not pile up in memory.
+   */
+  private readonly readNext = (): void => {
+    if (this.closing || this.exchange) return;
+    if (this.socket.writableNeedDrain) {
+      this.socket.pause();
+      this.socket.once('drain', this.readNext);
+      return;
+    }
     if (this.socket.isPaused()) this.socket.resume();
     this.parse();
-  }
+  };
 
   private handOff(): void {
     const unread = this.pending ?? EMPTY;

@@ -4,7 +4,7 @@ import { cleanOrtMessage, explainOrtMessage } from '../../../main/inference/ort-
 import { makeSampleInputs } from '../../../main/inference/sample-inputs';
 import { inspectOnnx } from '../../../main/model/onnx-inspect';
 import { ConfigError, USAGE, loadStartOptions, type StartOptions } from './config';
-import { nodeExchange, type HttpExchange } from './exchange';
+import { NodeExchange, type HttpExchange } from './exchange';
 import { FastLane } from './fast-lane';
 import { calibrateBatching } from './batch-calibration';
 import { planThreads } from './cpu-budget';
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     requestTimeout: timeouts.requestMs,
     headersTimeout: timeouts.headersMs,
     keepAliveTimeout: timeouts.keepAliveMs,
-  }, (req, res) => dispatch(nodeExchange(req, res)));
+  }, (req, res) => dispatch(new NodeExchange(req, res)));
   httpServer.keepAliveTimeout = timeouts.keepAliveMs;
   const lane = options.fastLane ? FastLane.install(httpServer, timeouts, dispatch) : null;
 
