@@ -5,11 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { ensureFixtures } from '../fixtures/make-fixtures';
 import { postBytes, rawHttp, type RawResponse } from '../support/raw-http';
-import { startServer, type RunningServer } from './serving-support';
+import { startServer, tempDir, type RunningServer } from './serving-support';
 
 const ROW = JSON.stringify({ instances: [[5.1, 3.5, 1.4, 0.2]] });
 const V2 = JSON.stringify({ inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [6.7, 3.0, 5.2, 2.3] }] });
@@ -211,4 +213,36 @@ test('a client that pipelines without reading the answers is not read further: a
   assert.ok(grown < 30e6, `RSS grew ${Math.round(grown / 1e6)} MB (the answers would be ${Math.round((count * openapi) / 1e6)} MB)`);
   const ok = await rawHttp(server.port, [postBytes('/predict', ROW)], { answers: 1 });
   assert.equal(ok.responses[0].status, 200, 'and the server keeps answering');
+});
+
+test('the clients users have: curl (Expect: 100-continue past 1 MB) and a Python requests session (keep-alive)', async (t) => {
+  const server = await iris(t);
+  const file = path.join(tempDir(t), 'rows.json');
+  fs.writeFileSync(file, JSON.stringify({ instances: Array.from({ length: 80000 }, () => [6.7, 3.0, 5.2, 2.3]) }));
+  const curl = spawnSync('curl', ['-sv', '-H', 'Content-Type: application/json', '--data-binary', `@${file}`, `${server.url}/predict`], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.equal(curl.status, 0, curl.stderr);
+  assert.match(curl.stderr, /> Expect: 100-continue/, 'curl asked before sending the body');
+  assert.match(curl.stderr, /< HTTP\/1\.1 100 Continue/);
+  const answer = JSON.parse(curl.stdout);
+  assert.equal(answer.labels.length, 80000);
+  assert.ok(answer.labels.every((l: string) => l === 'virginica'));
+
+  const script = [
+    'import json, sys, requests',
+    's = requests.Session()',
+    'out = []',
+    'for i in range(50):',
+    '    r = s.post(sys.argv[1] + "/predict", json={"instances": [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]})',
+    '    out.append([r.status_code, r.json()["labels"], r.headers.get("Connection")])',
+    'print(json.dumps(out))',
+  ].join('\n');
+  const py = spawnSync('/usr/bin/python3', ['-c', script, server.url], { encoding: 'utf8' });
+  assert.equal(py.status, 0, py.stderr);
+  const answers = JSON.parse(py.stdout) as Array<[number, string[], string]>;
+  assert.equal(answers.length, 50);
+  for (const [status, labels, connection] of answers) {
+    assert.equal(status, 200);
+    assert.deepEqual(labels, ['setosa', 'virginica']);
+    assert.equal(connection, 'keep-alive');
+  }
 });
