@@ -37,14 +37,21 @@ export const uiCommand: CommandDef = {
       }
       if (!ctx.args.flags.has('no-open') && canOpenBrowser(ctx.io.env)) openBrowser(server.url);
       ctx.io.stderr.write(ctx.err.dim('Press Ctrl-C to stop.\n'));
-      const pruned = pruneUploads(engine.services.dataDir, await referencedPaths(engine.services));
-      if (pruned.removed.length) {
-        ctx.io.stderr.write(ctx.err.dim(`Removed ${pruned.removed.length} upload folder(s) (${formatBytes(pruned.freedBytes)}) under ${engine.services.dataDir}: untouched for ${UPLOAD_MAX_AGE_DAYS} days, and neither a recent model nor a built version's files.\n`));
-      }
+      const prune = async () => {
+        const pruned = pruneUploads(engine.services.dataDir, await referencedPaths(engine.services));
+        if (pruned.removed.length) {
+          ctx.io.stderr.write(ctx.err.dim(`Removed ${pruned.removed.length} upload folder(s) (${formatBytes(pruned.freedBytes)}) under ${engine.services.dataDir}: untouched for ${UPLOAD_MAX_AGE_DAYS} days, and neither a recent model nor a built version's files.\n`));
+        }
+      };
+      await prune();
+      // Web mode on a headless box may run for weeks: uploads are looked at again once a day, not only at start.
+      const daily = setInterval(() => { void prune().catch(() => {}); }, 86_400_000);
+      daily.unref();
       await new Promise<void>((resolve) => {
         if (ctx.signal.aborted) resolve();
         ctx.signal.addEventListener('abort', () => resolve(), { once: true });
       });
+      clearInterval(daily);
       await server.close();
       return EXIT.ok;
     } finally {
