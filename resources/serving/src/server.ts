@@ -33,7 +33,7 @@ import { rowCount } from './tensor-build';
 export const RUNTIME_VERSION = '0.1.0';
 
 interface Ctx {
-  req: HttpExchange;
+  exchange: HttpExchange;
   params: Params;
   /** Passes (504) when the request outlives requestTimeoutMs. */
   deadline: Deadline;
@@ -140,12 +140,12 @@ export class ModelServer {
   }
 
   /** Answers one request, from the fast lane or node:http (see exchange.ts). */
-  handle = (req: HttpExchange): void => {
+  handle = (exchange: HttpExchange): void => {
     const started = performance.now();
     let seq = -1;
-    const id = requestId(req.headers['x-request-id'], () => { seq = this.nextId++; return seq.toString(36).padStart(6, '0'); });
-    const pathname = requestPath(req.url);
-    const method = req.method;
+    const id = requestId(exchange.headers['x-request-id'], () => { seq = this.nextId++; return seq.toString(36).padStart(6, '0'); });
+    const pathname = requestPath(exchange.url);
+    const method = exchange.method;
     const match = this.router.match(method, pathname);
     const route = match.kind === 'none' ? 'unmatched' : match.template;
     const counted = !PROBES.has(pathname);
@@ -165,12 +165,12 @@ export class ModelServer {
       headers['Content-Length'] = String(Buffer.byteLength(body));
       const write = () => {
         try {
-          req.send(status, headers, body);
+          exchange.send(status, headers, body);
         } catch (error) {
           this.log.error('response-failed', { error: 'The response could not be written.', cause: errorText(error), id });
         }
       };
-      if (headers.Connection === 'close' && req.bodyPending) {
+      if (headers.Connection === 'close' && exchange.bodyPending) {
         // Closing with unread request bytes makes the kernel reset the connection, and the client can lose the
         // answer: read (and drop) the rest first, for a bounded time.
         let written = false;
@@ -181,7 +181,7 @@ export class ModelServer {
           write();
         };
         const linger = setTimeout(once, 2000);
-        req.skipBody(once);
+        exchange.skipBody(once);
       } else {
         write();
       }
@@ -191,7 +191,7 @@ export class ModelServer {
       this.metrics.requestSeconds.observe(seconds, { route });
       this.log.request(method, pathname, status, Math.round(seconds * 1e4) / 10, route, id);
     };
-    req.onEnd((answered) => {
+    exchange.onEnd((answered) => {
       if (counted) {
         this.active--;
         if (this.active === 0) this.onIdle();
@@ -212,7 +212,7 @@ export class ModelServer {
       finish({ ...errorReply(503, 'The server is shutting down; retry against another instance.'), headers: { 'Content-Type': 'application/json', 'Retry-After': '1', Connection: 'close' } });
       return;
     }
-    const ctx: Ctx = { req, params: match.params, deadline, id, seq, onDone: (fn) => { (whenDone ??= []).push(fn); } };
+    const ctx: Ctx = { exchange, params: match.params, deadline, id, seq, onDone: (fn) => { (whenDone ??= []).push(fn); } };
     const failed = (error: unknown) => {
       const known = asHttpError(error);
       if (known) {
@@ -235,9 +235,9 @@ export class ModelServer {
   };
 
   private home(ctx: Ctx): Reply {
-    const host = /^[\w.:[\]-]+$/.test(ctx.req.headers.host ?? '') ? ctx.req.headers.host! : 'localhost:8080';
+    const host = /^[\w.:[\]-]+$/.test(ctx.exchange.headers.host ?? '') ? ctx.exchange.headers.host! : 'localhost:8080';
     const base = `http://${host}`;
-    const accept = ctx.req.headers.accept ?? '';
+    const accept = ctx.exchange.headers.accept ?? '';
     if (/text\/html/i.test(accept)) {
       return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': HOME_CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' }, body: homeHtml(this.model, base) };
     }
@@ -262,7 +262,7 @@ export class ModelServer {
 
   /** Request body -> feeds, by Content-Type: JSON (rows or columns), multipart form with images, or a raw image. */
   private async readFeeds(ctx: Ctx, lesson: boolean): Promise<{ feeds: HostTensor[]; format: RequestFormat }> {
-    const media = parseMediaType(ctx.req.headers['content-type']);
+    const media = parseMediaType(ctx.exchange.headers['content-type']);
     const type = media?.type ?? 'application/json';
     const form = type === 'multipart/form-data';
     const image = type.startsWith('image/');
@@ -284,8 +284,8 @@ export class ModelServer {
    * `alignAt`: where V2 binary tensor data starts, so the tensors can be views of the body.
    */
   private readRequestBody(ctx: Ctx, alignAt?: number): Promise<Buffer> {
-    const encoding = bodyEncoding(ctx.req.headers['content-encoding']);
-    const declared = Number(ctx.req.headers['content-length']);
+    const encoding = bodyEncoding(ctx.exchange.headers['content-encoding']);
+    const declared = Number(ctx.exchange.headers['content-length']);
     const known = Number.isFinite(declared) && declared > 0;
     // A compressed body is held by the size it may reach, which bounds what it may inflate to.
     const bytes = encoding === 'identity'
@@ -296,8 +296,8 @@ export class ModelServer {
     const read = (release: () => void) => {
       ctx.onDone(release);
       ctx.held = { bytes, release };
-      if (encoding === 'identity') return ctx.req.readBody(this.bodyLimit, alignAt);
-      return ctx.req.readBody(this.bodyLimit).then((body) => inflateBody(body, encoding, bytes, alignAt));
+      if (encoding === 'identity') return ctx.exchange.readBody(this.bodyLimit, alignAt);
+      return ctx.exchange.readBody(this.bodyLimit).then((body) => inflateBody(body, encoding, bytes, alignAt));
     };
     const now = this.admission.tryTake(bytes);
     return now ? read(now) : this.admission.acquire(bytes, ctx.deadline).then(read);
@@ -345,7 +345,7 @@ export class ModelServer {
 
   /** POST /feedback {"id", "outcome"}: the true answer for a prediction this server made. */
   private async feedback(ctx: Ctx): Promise<Reply> {
-    const type = parseMediaType(ctx.req.headers['content-type'])?.type ?? 'application/json';
+    const type = parseMediaType(ctx.exchange.headers['content-type'])?.type ?? 'application/json';
     if (!JSON_TYPES.has(type) && !type.endsWith('+json')) throw new HttpError(415, `Content-Type ${type} is not accepted here; send application/json.`);
     const body = await this.readRequestBody(ctx);
     const feedback = this.monitoring.feedback;
@@ -386,8 +386,8 @@ export class ModelServer {
 
   private async inferV2(ctx: Ctx): Promise<Reply> {
     this.checkModel(ctx.params);
-    const headerText = ctx.req.headers['inference-header-content-length'];
-    const media = parseMediaType(ctx.req.headers['content-type']);
+    const headerText = ctx.exchange.headers['inference-header-content-length'];
+    const media = parseMediaType(ctx.exchange.headers['content-type']);
     const type = media?.type ?? 'application/json';
     let request: Pick<V2Request, 'id' | 'feeds' | 'outputs'>;
     if (headerText === undefined && (type === 'multipart/form-data' || type.startsWith('image/'))) {
