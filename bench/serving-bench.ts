@@ -7,6 +7,7 @@
 // adjacent pairs (an in-process run, then a server run; 5 pairs per concurrency, --quick 3; median), and the iris
 // echo-server target the same way (an echo run, then a ModelDock run), see serving/paired.ts. The batching target
 // is judged twice: iris on the server thread (where the runtime puts it) and in inference threads.
+// Each cell also records CPU time per request, the server's process group and wrk's (serving/wrk.ts).
 // Options: --profile (or --profile-only) adds a CPU profile of the runtime's main thread under load; --only iris|cnn
 // runs one model's rows; --runtime FILE benchmarks another build of the runtime (an A/B of a change).
 // Every server is stopped by pid in finally blocks and on SIGINT; every loop is bounded by count and time.
@@ -26,7 +27,7 @@ import {
 } from './serving/payloads';
 import { profileRuntime, profileTable, type ProfileSummary } from './serving/profile';
 import {
-  checkTargets, COLUMNS, find, inProcessTable, modelTable, ratioText, targetsTable, type BenchResults, type CellResult,
+  checkTargets, COLUMNS, cpuTable, find, inProcessTable, modelTable, perCpuRatios, ratioText, targetsTable, type BenchResults, type CellResult,
 } from './serving/results';
 import {
   defaultRuntimeScript, flaskMissing, repoRoot, startEchoServer, startFlask, startRuntime, trainFlaskModel, type RunningServer,
@@ -112,7 +113,7 @@ async function measureColumn(
     }
     const script = writeWrkScript(workDir, payload, `${model}-${column}-${index}`.replace(/\W+/g, '-'));
     for (const c of concurrencies) {
-      const cell = await measureCell(`${server.baseUrl}${payload.path}`, script, c, repeats, seconds, warmupSeconds);
+      const cell = await measureCell(`${server.baseUrl}${payload.path}`, script, c, repeats, seconds, warmupSeconds, server.pid);
       results.cells.push({ model, column, payload: payload.label, concurrency: c, cell });
       progress(`  ${column} · ${payload.label} · c=${c}: ${Math.round(cell.rps)} req/s, p50 ${cell.p50Ms.toFixed(2)} ms, p99 ${cell.p99Ms.toFixed(2)} ms${cell.errors ? `, ${cell.errors} errors` : ''}, other load ${Math.round(cell.foreignCpu * 100)}%`);
     }
@@ -301,6 +302,8 @@ async function run(results: BenchResults, workDir: string, options: Options): Pr
       return fast && plain ? `${(fast.rps / plain.rps).toFixed(2)}x at c=${c}` : `n/a at c=${c}`;
     });
     results.notes.push(`fast lane vs node:http only, iris /predict: ${ratios.join(', ')}`);
+    const perCpu = perCpuRatios(results, irisPredict.label);
+    if (perCpu) results.notes.push(`iris /predict per second of server CPU, ModelDock (batching on) vs Flask: ${perCpu}`);
   }
   if (options.profile) await runProfile(results, workDir, irisPath, cnn.modelPath, runtimeScript);
 }
@@ -329,14 +332,21 @@ function printReport(results: BenchResults): void {
   out.push('');
   out.push(`${results.machine.cpu}, ${results.machine.cpus} CPUs, Node ${results.machine.node}, ${results.machine.wrk}. wrk on 127.0.0.1, -t min(c,2); each figure is the median of ${s.repeats} x ${s.seconds} s runs after a ${s.warmupSeconds} s warm-up. Cells: req/s · p50 / p99 latency; "⚠bg N%" marks a figure taken while other processes (not this benchmark) used N% of the machine. wrk shares the ${results.machine.cpus} CPUs with the server; the in-process rows have them to themselves.`);
   out.push('');
-  out.push(`## iris-size MLP (4 -> 8 -> 3), one row per request`);
+  const measured = (model: CellResult['model']) => results.cells.some((c) => c.model === model);
+  if (measured('iris')) {
+    out.push(`## iris-size MLP (4 -> 8 -> 3), one row per request`, '', modelTable(results, 'iris', results.inProcess.iris), '');
+  }
+  if (measured('cnn')) {
+    out.push(`## CNN 1x3x224x224 float32 (width ${results.models.cnn.width}, ${results.models.cnn.singleRunMs.toFixed(2)} ms per image in-process when tuned)`);
+    out.push('', modelTable(results, 'cnn', results.inProcess.cnn), '');
+  }
+  out.push('## CPU per request (server process group · wrk), median of the runs above');
   out.push('');
-  out.push(modelTable(results, 'iris', results.inProcess.iris));
+  out.push('The server\'s CPU per answer does not depend on the client sharing the machine; req/s ratios do. Flask\'s figure counts gunicorn\'s master and both workers.');
   out.push('');
-  out.push(`## CNN 1x3x224x224 float32 (width ${results.models.cnn.width}, ${results.models.cnn.singleRunMs.toFixed(2)} ms per image in-process when tuned)`);
-  out.push('');
-  out.push(modelTable(results, 'cnn', results.inProcess.cnn));
-  out.push('');
+  for (const model of ['iris', 'cnn'] as const) {
+    if (results.cells.some((c) => c.model === model && c.cell)) out.push(`${model}:`, '', cpuTable(results, model), '');
+  }
   out.push('## In-process configurations (the limit rows above take the best one usable at each concurrency)');
   out.push('');
   if (results.inProcess.iris) out.push('iris:', '', inProcessTable(results.inProcess.iris), '');

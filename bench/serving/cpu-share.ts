@@ -47,6 +47,24 @@ export function sampleCpu(): CpuSample {
   return { at: performance.now(), busyTicks: machineBusyTicks(), oursTicks: ours };
 }
 
+/**
+ * CPU ticks (USER_HZ) used so far by every live process in process group `pgrp` (a server and its workers: the
+ * benchmark starts each server as a group leader), and by this process's reaped children (wrk, once it has exited).
+ */
+export function groupTicks(pgrp: number): number {
+  let ticks = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(entry);
+    if (stat && stat.pgrp === pgrp) ticks += stat.self;
+  }
+  return ticks;
+}
+
+export function reapedChildrenTicks(): number {
+  return readStat(String(process.pid))?.children ?? 0;
+}
+
 /** Share of the whole machine (0..1) used by other processes between two samples. */
 export function foreignShare(before: CpuSample, after: CpuSample): number {
   const ticksPerSecond = 100; // USER_HZ on Linux

@@ -184,6 +184,47 @@ export function modelTable(results: BenchResults, model: CellResult['model'], in
   return lines.join('\n');
 }
 
+function fmtCpu(us: number | null): string {
+  if (us === null) return '?';
+  return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`;
+}
+
+/**
+ * CPU time per answered request, server and wrk side by side: the server's cost does not depend on who else
+ * shares the machine, so it is the figure to compare servers by when the client eats into the same CPUs.
+ */
+export function cpuTable(results: BenchResults, model: CellResult['model']): string {
+  const cs = results.settings.concurrencies;
+  const lines = [
+    `| server | payload | ${cs.map((c) => `c=${c}: server · wrk`).join(' | ')} |`,
+    `| --- | --- | ${cs.map(() => '---').join(' | ')} |`,
+  ];
+  const seen = new Set<string>();
+  for (const r of results.cells.filter((x) => x.model === model && x.cell)) {
+    const key = `${r.column}\u0000${r.payload}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const cells = cs.map((c) => {
+      const cell = find(results, model, r.column, r.payload, c);
+      return cell ? `${fmtCpu(cell.serverCpuUs ?? null)} · ${fmtCpu(cell.clientCpuUs ?? 0)}` : '—';
+    });
+    lines.push(`| ${r.column} | ${r.payload} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Requests per second of server CPU, ModelDock over Flask, for iris /predict: "16.2x at c=1, ...". */
+export function perCpuRatios(results: BenchResults, irisPayload: string): string | null {
+  const parts: string[] = [];
+  for (const c of results.settings.concurrencies) {
+    const ours = find(results, 'iris', COLUMNS.batched, irisPayload, c)?.serverCpuUs;
+    const flask = find(results, 'iris', COLUMNS.flask, irisPayload, c)?.serverCpuUs;
+    if (!ours || !flask) continue;
+    parts.push(`${(flask / ours).toFixed(1)}x at c=${c} (${fmtRate(1e6 / ours)} vs ${fmtRate(1e6 / flask)} req per CPU-second)`);
+  }
+  return parts.length ? parts.join(', ') : null;
+}
+
 export function inProcessTable(result: InProcessResult): string {
   const lines = ['| config | workers x threads | rows per run | items/s | runs/s | p50 / p99 per run | other load |', '| --- | --- | --- | --- | --- | --- | --- |'];
   for (const m of result.configs) {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { median } from '../stats';
 import { runToEnd } from './children';
-import { foreignShare, noteShare, sampleCpu, waitForQuiet } from './cpu-share';
+import { foreignShare, groupTicks, noteShare, reapedChildrenTicks, sampleCpu, waitForQuiet } from './cpu-share';
 
 export interface Payload {
   /** Short id used in tables and JSON, e.g. "iris /predict JSON". */
@@ -27,6 +27,12 @@ export interface WrkRun {
   errors: number;
   /** Share of the machine (0..1) other processes used during the run (see cpu-share.ts). */
   foreignCpu: number;
+  /**
+   * CPU time per answered request, in µs: the server's (all processes of its group, when the caller named it) and
+   * wrk's own. On a machine the client shares, req/s ratios are squeezed by the client's CPU; these are not.
+   */
+  serverCpuUs: number | null;
+  clientCpuUs: number;
 }
 
 export interface WrkCell extends WrkRun {
@@ -66,11 +72,18 @@ interface WrkSummary {
   p50Us: number; p99Us: number;
 }
 
-export async function runWrk(url: string, script: string, connections: number, seconds: number): Promise<WrkRun> {
+/** USER_HZ: /proc's CPU times count in 10 ms ticks. */
+const TICK_US = 10_000;
+
+export async function runWrk(url: string, script: string, connections: number, seconds: number, serverGroup?: number): Promise<WrkRun> {
   const threads = Math.min(connections, 2);
   const args = ['-c', String(connections), '-t', String(threads), '-d', `${seconds}s`, '--timeout', '10s', '--latency', '-s', script, url];
   const before = sampleCpu();
+  const serverBefore = serverGroup === undefined ? 0 : groupTicks(serverGroup);
+  const clientBefore = reapedChildrenTicks();
   const result = await runToEnd('wrk', args, (seconds + 20) * 1000);
+  const serverTicks = serverGroup === undefined ? null : groupTicks(serverGroup) - serverBefore;
+  const clientTicks = reapedChildrenTicks() - clientBefore;
   const foreignCpu = foreignShare(before, sampleCpu());
   noteShare(foreignCpu);
   const line = result.stdout.split('\n').find((l) => l.startsWith(RESULT_TAG));
@@ -83,17 +96,20 @@ export async function runWrk(url: string, script: string, connections: number, s
     requests: s.requests,
     errors: s.connect + s.read + s.write + s.status + s.timeout,
     foreignCpu,
+    serverCpuUs: serverTicks === null || s.requests === 0 ? null : (serverTicks * TICK_US) / s.requests,
+    clientCpuUs: s.requests === 0 ? 0 : (clientTicks * TICK_US) / s.requests,
   };
 }
 
 /** `repeats` runs of `seconds` each after a short warm-up; each figure is the median over the runs. */
-export async function measureCell(url: string, script: string, connections: number, repeats: number, seconds: number, warmupSeconds: number): Promise<WrkCell> {
+export async function measureCell(url: string, script: string, connections: number, repeats: number, seconds: number, warmupSeconds: number, serverGroup?: number): Promise<WrkCell> {
   if (warmupSeconds > 0) await runWrk(url, script, connections, warmupSeconds);
   const runs: WrkRun[] = [];
   for (let i = 0; i < repeats; i++) {
     await waitForQuiet();
-    runs.push(await runWrk(url, script, connections, seconds));
+    runs.push(await runWrk(url, script, connections, seconds, serverGroup));
   }
+  const serverCpu = runs.map((r) => r.serverCpuUs).filter((v): v is number => v !== null);
   return {
     rps: median(runs.map((r) => r.rps)),
     p50Ms: median(runs.map((r) => r.p50Ms)),
@@ -101,6 +117,8 @@ export async function measureCell(url: string, script: string, connections: numb
     requests: runs.reduce((sum, r) => sum + r.requests, 0),
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
     foreignCpu: median(runs.map((r) => r.foreignCpu)),
+    serverCpuUs: serverCpu.length ? median(serverCpu) : null,
+    clientCpuUs: median(runs.map((r) => r.clientCpuUs)),
     runs,
   };
 }
