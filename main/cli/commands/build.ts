@@ -4,6 +4,7 @@ import { oneValue, UsageError } from '../args';
 import { EXIT, JSON_OPTION, SPEC_OPTION, type CommandDef } from '../command';
 import { formatBytes, formatMs } from '../format';
 import { CONTEXT_OPTION } from '../docker-context';
+import { imageBuildProgress } from '../build-progress';
 import { resolveModelTarget } from '../model-arg';
 import { buildFromBundleCommand } from './bundle';
 import { formatTable } from '../table';
@@ -58,21 +59,9 @@ export const buildCommand: CommandDef = {
       return EXIT.ok;
     }
 
-    const bar = ctx.progress();
-    const plain = !ctx.io.stderr.isTTY;
-    let lastStep: number | null = null;
-    const record = await engine.invoke('image.build', request, {
-      signal: ctx.signal,
-      onProgress: (p) => {
-        bar.update(p.fraction, `${p.stepText ?? p.phase}${p.cached ? ' (cached)' : ''}`);
-        // Without a terminal there is no bar: log each step once instead.
-        if (plain && p.stepIndex !== null && p.stepIndex !== lastStep && p.stepText) {
-          lastStep = p.stepIndex;
-          ctx.io.stderr.write(`${p.stepText}\n`);
-        }
-      },
-    });
-    bar.clear();
+    const progress = imageBuildProgress(ctx);
+    const record = await engine.invoke('image.build', request, { signal: ctx.signal, onProgress: progress.onProgress });
+    progress.clear();
     ctx.print(ctx.json ? `${JSON.stringify(record, null, 2)}\n` : renderBuild(record, ctx.out));
     return EXIT.ok;
   },

@@ -5,6 +5,7 @@ import { PLATFORMS, type Platform } from '../../../shared/schemas/spec';
 import { oneValue, UsageError } from '../args';
 import { buildFromBundle } from '../../bundle/build-from-bundle';
 import { bundleBuildDetail } from '../../bundle/bundle-build-plan';
+import { imageBuildProgress } from '../build-progress';
 import { EXIT, JSON_OPTION, SPEC_OPTION, type CommandContext, type CommandDef } from '../command';
 import { displayPath, formatBytes } from '../format';
 import { digestArg } from '../manifests-request';
@@ -110,22 +111,11 @@ export async function buildFromBundleCommand(ctx: CommandContext, dir: string, r
     ctx.print(ctx.json ? `${JSON.stringify(plan, null, 2)}\n` : render.renderPlan(plan, ctx.out));
     return EXIT.ok;
   }
-  const bar = ctx.progress();
-  const plain = !ctx.io.stderr.isTTY;
-  let lastStep: number | null = null;
+  const progress = imageBuildProgress(ctx);
   const record = await buildFromBundle(ctx.engine().services, {
     bundleDir, tag, noCache: ctx.args.flags.has('no-cache'), context: oneValue(ctx.args, 'context'),
-  }, {
-    signal: ctx.signal,
-    onProgress: (p) => {
-      bar.update(p.fraction, `${p.stepText ?? p.phase}${p.cached ? ' (cached)' : ''}`);
-      if (plain && p.stepIndex !== null && p.stepIndex !== lastStep && p.stepText) {
-        lastStep = p.stepIndex;
-        ctx.io.stderr.write(`${p.stepText}\n`);
-      }
-    },
-  });
-  bar.clear();
+  }, { signal: ctx.signal, onProgress: progress.onProgress });
+  progress.clear();
   ctx.print(ctx.json ? `${JSON.stringify(record, null, 2)}\n` : render.renderBuild(record, ctx.out));
   return EXIT.ok;
 }
