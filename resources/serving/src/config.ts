@@ -32,6 +32,8 @@ export interface StartOptions {
   bareModel: boolean;
   /** MODELDOCK_FAST_LANE: plain HTTP/1.1 requests skip node:http's request objects (fast-lane.ts); on by default. */
   fastLane: boolean;
+  /** MODELDOCK_COMPRESSION: answers of 1 KB or more go compressed to clients that ask (Accept-Encoding); on by default. */
+  compression: boolean;
 }
 
 export const USAGE = `Usage: modeldock-serve [--config FILE] [--model FILE] [--port N] [--host ADDR]
@@ -123,7 +125,9 @@ export function loadStartOptions(argv: string[], env: NodeJS.ProcessEnv): StartO
   const fastLane = fastLaneText === undefined ? true : parseSwitch(fastLaneText, 'MODELDOCK_FAST_LANE');
 
   checkModelFile(config.model.path);
-  return { config, source, host, port, workers, inferencePlacement: placementText, bareModel: !configPath, fastLane };
+  const compressionText = nonEmpty(env.MODELDOCK_COMPRESSION);
+  const compression = compressionText === undefined ? true : parseSwitch(compressionText, 'MODELDOCK_COMPRESSION');
+  return { config, source, host, port, workers, inferencePlacement: placementText, bareModel: !configPath, fastLane, compression };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -235,6 +235,7 @@ async function main(): Promise<void> {
   }, metrics, monitor);
 
   server = new ModelServer(model, scheduler, settings, metrics, log, serverMonitoring, images ?? undefined);
+  server.compression = options.compression;
   if (shuttingDown) {
     exit(0);
     return;

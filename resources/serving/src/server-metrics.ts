@@ -17,6 +17,7 @@ export interface ServerMetrics {
   bodyWaiting: Gauge;
   imageQueueDepth: Gauge;
   rejected: Counter;
+  compressedBytes: Counter;
   modelLoadSeconds: Gauge;
   predictions: Counter;
   modelInfo: Gauge;
@@ -38,6 +39,7 @@ export function createServerMetrics(): ServerMetrics {
     bodyWaiting: registry.gauge('modeldock_body_waiting_requests', 'Requests whose body is left unread until the buffered-body budget (maxBufferedMB) has room.'),
     imageQueueDepth: registry.gauge('modeldock_image_queue_depth', 'Encoded images waiting for an image thread to decode them (image models only).'),
     rejected: registry.counter('modeldock_rejected_requests_total', 'Requests refused with 503 because the queue was full.'),
+    compressedBytes: registry.counter('modeldock_response_compression_saved_bytes_total', 'Bytes that compressing answers (for clients sending Accept-Encoding) kept off the network.', ['coding']),
     modelLoadSeconds: registry.gauge('modeldock_model_load_seconds', 'Seconds ONNX Runtime took to load the model.'),
     predictions: registry.counter('modeldock_predictions_total', 'Predicted rows by class (classifiers only).', ['class']),
     modelInfo: registry.gauge('modeldock_model_info', 'The model being served (value is always 1).', ['name', 'version']),

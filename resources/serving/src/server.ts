@@ -20,6 +20,7 @@ import { openApiDocument } from './openapi';
 import { rowValue } from '../../../main/monitoring/output-kind';
 import { nestedValues, rowClasses, rowValues } from './output-values';
 import { encodeV2Response, parseV2Request, v2ModelMetadata, type V2Request } from './protocol-v2';
+import { chooseCoding, compressBody, COMPRESS_MIN_BYTES } from './response-compression';
 import { Router, type Params } from './router';
 import type { Scheduler } from './scheduler';
 import type { ServerMetrics } from './server-metrics';
@@ -93,6 +94,8 @@ export class ModelServer {
   private readonly imageDecoder: ImageDecoder;
   private readonly admission: BodyAdmission;
   onIdle: () => void = () => {};
+  /** Answers of COMPRESS_MIN_BYTES or more go compressed to clients that ask (MODELDOCK_COMPRESSION=off: never). */
+  compression = true;
 
   constructor(
     private readonly model: ModelInfo,
@@ -161,35 +164,58 @@ export class ModelServer {
       const status = reply.status;
       const headers: Record<string, string | string[]> = reply.headers ? { 'X-Request-Id': id, ...reply.headers } : { 'X-Request-Id': id };
       if (this.draining) headers.Connection = 'close';
-      const body = reply.body ?? '';
-      headers['Content-Length'] = String(Buffer.byteLength(body));
-      const write = () => {
-        try {
-          exchange.send(status, headers, body);
-        } catch (error) {
-          this.log.error('response-failed', { error: 'The response could not be written.', cause: errorText(error), id });
-        }
-      };
-      if (headers.Connection === 'close' && exchange.bodyPending) {
-        // Closing with unread request bytes makes the kernel reset the connection, and the client can lose the
-        // answer: read (and drop) the rest first, for a bounded time.
-        let written = false;
-        const once = () => {
-          if (written) return;
-          written = true;
-          clearTimeout(linger);
-          write();
+      const plain = reply.body ?? '';
+      const size = Buffer.byteLength(plain);
+      const deliver = (body: string | Buffer) => {
+        headers['Content-Length'] = String(Buffer.byteLength(body));
+        const write = () => {
+          try {
+            exchange.send(status, headers, body);
+          } catch (error) {
+            this.log.error('response-failed', { error: 'The response could not be written.', cause: errorText(error), id });
+          }
         };
-        const linger = setTimeout(once, 2000);
-        exchange.skipBody(once);
-      } else {
-        write();
+        if (headers.Connection === 'close' && exchange.bodyPending) {
+          // Closing with unread request bytes makes the kernel reset the connection, and the client can lose the
+          // answer: read (and drop) the rest first, for a bounded time.
+          let written = false;
+          const once = () => {
+            if (written) return;
+            written = true;
+            clearTimeout(linger);
+            write();
+          };
+          const linger = setTimeout(once, 2000);
+          exchange.skipBody(once);
+        } else {
+          write();
+        }
+        const seconds = (performance.now() - started) / 1000;
+        this.metrics.inFlight.dec();
+        this.metrics.requests.inc({ route, method, status: String(status) });
+        this.metrics.requestSeconds.observe(seconds, { route });
+        this.log.request(method, pathname, status, Math.round(seconds * 1e4) / 10, route, id);
+      };
+      if (size < COMPRESS_MIN_BYTES || !this.compression || method === 'HEAD' || headers['Content-Encoding']) {
+        deliver(plain);
+        return;
       }
-      const seconds = (performance.now() - started) / 1000;
-      this.metrics.inFlight.dec();
-      this.metrics.requests.inc({ route, method, status: String(status) });
-      this.metrics.requestSeconds.observe(seconds, { route });
-      this.log.request(method, pathname, status, Math.round(seconds * 1e4) / 10, route, id);
+      // The answer now depends on Accept-Encoding: say so to caches, whichever way it goes.
+      headers.Vary = 'Accept-Encoding';
+      const coding = chooseCoding(exchange.headers['accept-encoding']);
+      if (!coding) {
+        deliver(plain);
+        return;
+      }
+      compressBody(plain, coding, (compressed) => {
+        if (!compressed) {
+          deliver(plain);
+          return;
+        }
+        headers['Content-Encoding'] = coding;
+        this.metrics.compressedBytes.inc({ coding }, size - compressed.length);
+        deliver(compressed);
+      });
     };
     exchange.onEnd((answered) => {
       if (counted) {
