@@ -67,7 +67,8 @@ async function close(): Promise<void> {
 }
 
 const loading = load();
-// Runs are serialised by the pool (one batch per thread at a time), so plain arrival order is enough here.
+// The pool may queue one batch behind the running one (run-ahead): runs are chained, so they go in arrival order,
+// one at a time, and close() waits for the last.
 port.on('message', (message: ToThread) => {
   if (message.type === 'close') {
     closing ??= close();
@@ -77,5 +78,5 @@ port.on('message', (message: ToThread) => {
     post({ type: 'failed', id: message.id, message: 'The server is shutting down.' });
     return;
   }
-  current = run(message);
+  current = current.then(() => run(message));
 });

@@ -9,8 +9,10 @@ import type { InferenceRunner, RunOutput } from './worker-pool';
  * The request queue in front of the inference threads, with dynamic batching. Requests are validated before they
  * get here, so a batch holds only good requests. When a thread is idle it takes the oldest request plus every
  * waiting request that can stack with it (same shapes after the first axis), up to maxBatchSize rows; with
- * maxBatchDelayMs > 0 a short batch waits that long for company. Results are split back by rows. The queue is
- * bounded: beyond maxQueue waiting requests the caller gets 503 with Retry-After.
+ * maxBatchDelayMs > 0 a short batch waits that long for company. When no thread is idle, a full batch (or any
+ * request, without batching) may go ahead to a busy thread to run next: it would not have grown by waiting, and the
+ * thread need not idle between runs. Results are split back by rows. The queue is bounded: beyond maxQueue waiting
+ * requests the caller gets 503 with Retry-After.
  */
 export interface SchedulerOptions {
   batchable: boolean;
@@ -119,15 +121,20 @@ export class Scheduler {
   }
 
   private pumpNow(): void {
-    while (this.queue.length && this.pool.idleCount > 0) {
-      const batch = this.takeBatch();
+    while (this.queue.length) {
+      const ahead = this.pool.idleCount === 0;
+      if (ahead && !((this.pool.aheadSlots ?? 0) > 0)) return;
+      const batch = this.takeBatch(ahead);
       if (!batch) return;
-      void this.dispatch(batch);
+      void this.dispatch(batch, ahead);
     }
   }
 
-  /** The next batch, or null when a short batch should wait for company (maxBatchDelayMs). */
-  private takeBatch(): Job[] | null {
+  /**
+   * The next batch, or null when a short batch should wait for company (maxBatchDelayMs) or, for a batch that
+   * would run ahead (fullOnly), when it is short at all.
+   */
+  private takeBatch(fullOnly: boolean): Job[] | null {
     const head = this.queue[0];
     if (!this.options.batchable || head.rows >= this.options.maxBatchSize) return this.queue.splice(0, 1);
     const picked: number[] = [0];
@@ -138,6 +145,7 @@ export class Scheduler {
       picked.push(i);
       rows += job.rows;
     }
+    if (fullOnly && rows < this.options.maxBatchSize) return null;
     const delay = this.options.maxBatchDelayMs;
     if (delay > 0 && rows < this.options.maxBatchSize) {
       const waited = performance.now() - head.enqueuedAt;
@@ -153,9 +161,12 @@ export class Scheduler {
     return jobs;
   }
 
-  private async dispatch(jobs: Job[]): Promise<void> {
-    const now = performance.now();
-    for (const job of jobs) this.metrics?.queueSeconds.observe((now - job.enqueuedAt) / 1000);
+  /** `ahead`: the batch goes to a busy thread, to run after its current one (run-ahead). */
+  private async dispatch(jobs: Job[], ahead: boolean): Promise<void> {
+    const dispatchedAt = performance.now();
+    const observeQueue = (startedAt: number) => { for (const job of jobs) this.metrics?.queueSeconds.observe((startedAt - job.enqueuedAt) / 1000); };
+    // Queue time runs until the batch can start: at once on an idle thread; after the run before it when ahead.
+    if (!ahead) observeQueue(dispatchedAt);
     this.metrics?.queueDepth.set(this.queue.length);
     const rows = jobs.reduce((n, j) => n + j.rows, 0);
     const feeds = jobs.length === 1 ? jobs[0].feeds : stackFeeds(jobs.map((j) => j.feeds), rows);
@@ -167,10 +178,12 @@ export class Scheduler {
       result = await this.pool.run(feeds);
     } catch (error) {
       this.running--;
+      if (ahead) observeQueue(performance.now());
       for (const job of jobs) finish(job, null, error as Error);
       return;
     }
     this.running--;
+    if (ahead) observeQueue(dispatchedAt + (result.waitedMs ?? 0));
     this.metrics?.inferenceSeconds.observe(result.ms / 1000);
     this.metrics?.batchSize.observe(rows);
     if (jobs.length === 1) {

@@ -6,9 +6,11 @@ import { errorText, type Logger } from './log';
 import { transferList, type FromThread, type ThreadInit, type ToThread } from './thread-protocol';
 
 /**
- * The inference threads. Each holds its own ONNX Runtime session and takes one batch at a time; the scheduler
- * asks for an idle one. A thread that dies (out of memory, a native fault it survived) fails its batch and is
- * replaced, so the server keeps serving.
+ * The inference threads. Each holds its own ONNX Runtime session and runs one batch at a time; the scheduler asks
+ * for an idle one. When none is idle, a thread may also hold one batch queued behind the one it runs (run-ahead),
+ * so it starts the next run the moment it posts a result instead of idling for the round trip through the server
+ * thread. A thread that dies (out of memory, a native fault it survived) fails its batches and is replaced, so the
+ * server keeps serving.
  */
 export class ModelLoadError extends Error {
   constructor(message: string) {
@@ -21,12 +23,16 @@ export interface RunOutput {
   outputs: HostTensor[];
   /** Time inside session.run, measured in the thread. */
   ms: number;
+  /** Time a run-ahead batch waited on its thread behind the batch before it (0 when sent to an idle thread). */
+  waitedMs?: number;
 }
 
 /** What the scheduler runs batches on: the inference threads, or (tiny models) the server thread itself. */
 export interface InferenceRunner {
   run(feeds: HostTensor[]): Promise<RunOutput>;
   readonly idleCount: number;
+  /** Busy threads that would take one more batch to run next (run-ahead); a runner without run-ahead has none. */
+  readonly aheadSlots?: number;
   readonly threadCount: number;
   /** The run happens inside run() (nothing to wait for): the scheduler takes batches at the end of an event-loop turn. */
   readonly formsBatchAtTurnEnd?: boolean;
@@ -34,15 +40,19 @@ export interface InferenceRunner {
   close(): Promise<void>;
 }
 
-interface Pending {
+interface PendingRun {
+  id: number;
   resolve: (value: RunOutput) => void;
   reject: (error: Error) => void;
+  /** When this batch could start: when it was sent (idle thread), or when the batch before it was answered. */
+  startedAt: number;
+  sentAt: number;
 }
 
 class InferenceThread {
   readonly worker: Worker;
-  busy = false;
-  pending: { id: number; calls: Pending } | null = null;
+  /** Batches sent and not answered yet, oldest first: the one running, and at most one waiting behind it. */
+  readonly pending: PendingRun[] = [];
   /** Resolves when the thread has ended, however it ended. */
   readonly exited: Promise<void>;
 
@@ -64,6 +74,11 @@ export class WorkerPool implements InferenceRunner {
   loadMs = 0;
   /** Called when a thread becomes idle, so the scheduler can hand it the next batch. */
   onIdle: () => void = () => {};
+  /**
+   * Busy threads take one more batch, to run next (off until placement measured the model: see
+   * inference-placement.ts). Worth it for short runs, where the round trip between runs is a real share of the time.
+   */
+  runAhead = false;
 
   constructor(
     private readonly script: string,
@@ -112,12 +127,15 @@ export class WorkerPool implements InferenceRunner {
   }
 
   private settle(thread: InferenceThread, message: FromThread): void {
-    const pending = thread.pending;
+    const pending = thread.pending[0];
     if (!pending || !('id' in message) || message.id !== pending.id) return;
-    thread.pending = null;
-    thread.busy = false;
-    if (message.type === 'result') pending.calls.resolve({ outputs: message.outputs, ms: message.ms });
-    else if (message.type === 'failed') pending.calls.reject(new Error(message.message));
+    thread.pending.shift();
+    // The thread went straight on to the batch waiting behind this one.
+    const next = thread.pending[0];
+    if (next) next.startedAt = performance.now();
+    const waitedMs = pending.startedAt - pending.sentAt;
+    if (message.type === 'result') pending.resolve({ outputs: message.outputs, ms: message.ms, waitedMs });
+    else if (message.type === 'failed') pending.reject(new Error(message.message));
     this.onIdle();
   }
 
@@ -125,8 +143,7 @@ export class WorkerPool implements InferenceRunner {
     const index = this.threads.indexOf(thread);
     if (index < 0) return;
     this.threads.splice(index, 1);
-    thread.pending?.calls.reject(error);
-    thread.pending = null;
+    for (const pending of thread.pending.splice(0)) pending.reject(error);
     if (this.closed) return;
     this.log.error('inference-thread-lost', { error: 'An inference thread stopped; starting a new one.', cause: errorText(error) });
     this.spawn().then(() => this.onIdle(), (e) => this.log.error('inference-thread-restart-failed', { error: 'A replacement inference thread could not load the model.', cause: errorText(e) }));
@@ -134,7 +151,14 @@ export class WorkerPool implements InferenceRunner {
 
   get idleCount(): number {
     let n = 0;
-    for (const t of this.threads) if (!t.busy) n++;
+    for (const t of this.threads) if (t.pending.length === 0) n++;
+    return n;
+  }
+
+  get aheadSlots(): number {
+    if (!this.runAhead) return 0;
+    let n = 0;
+    for (const t of this.threads) if (t.pending.length === 1) n++;
     return n;
   }
 
@@ -142,19 +166,22 @@ export class WorkerPool implements InferenceRunner {
     return this.threads.length;
   }
 
-  /** Runs one batch on an idle thread. The feeds' buffers are transferred: the caller must not touch them after. */
+  /**
+   * Runs one batch on an idle thread, or else queues it behind the run of a thread with a free run-ahead slot. The
+   * feeds' buffers are transferred: the caller must not touch them after.
+   */
   run(feeds: HostTensor[]): Promise<RunOutput> {
-    const thread = this.threads.find((t) => !t.busy);
-    if (!thread) return Promise.reject(new Error('No idle inference thread.'));
-    thread.busy = true;
+    const thread = this.threads.find((t) => t.pending.length === 0) ?? (this.runAhead ? this.threads.find((t) => t.pending.length === 1) : undefined);
+    if (!thread) return Promise.reject(new Error('No inference thread can take a batch.'));
     const id = this.nextId++;
     return new Promise<RunOutput>((resolve, reject) => {
-      thread.pending = { id, calls: { resolve, reject } };
+      const now = performance.now();
+      const pending: PendingRun = { id, resolve, reject, sentAt: now, startedAt: now };
+      thread.pending.push(pending);
       try {
         thread.worker.postMessage({ type: 'run', id, feeds }, transferList(feeds));
       } catch (error) {
-        thread.pending = null;
-        thread.busy = false;
+        thread.pending.splice(thread.pending.indexOf(pending), 1);
         reject(error as Error);
       }
     });
