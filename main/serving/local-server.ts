@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ModelDockError, cancelledError, type ErrorInfo } from '../../shared/errors';
-import type { LogLine, ServerState, ServerStatus } from '../../shared/schemas/serve';
+import type { LogLine, ServerState, ServerStatus, ServingPlan } from '../../shared/schemas/serve';
 import type { RuntimeConfig } from '../../shared/schemas/serving';
 import { problemText, type LogBuffer } from './log-buffer';
 import { MetricsTracker } from './metrics-summary';
+import { readyPlan } from './ready-plan';
 import { runtimeEnv } from './runtime-script';
 
 const MAX_LINE = 64 * 1024;
@@ -32,6 +33,7 @@ export class LocalServer {
   stoppedAt: string | null = null;
   loadMs: number | null = null;
   warmupMs: number | null = null;
+  plan: ServingPlan | null = null;
   exitCode: number | null = null;
   exitSignal: string | null = null;
   error: ErrorInfo | null = null;
@@ -73,6 +75,7 @@ export class LocalServer {
       stoppedAt: this.stoppedAt,
       loadMs: this.loadMs,
       warmupMs: this.warmupMs,
+      plan: this.plan,
       exitCode: this.exitCode,
       exitSignal: this.exitSignal,
       error: this.error,
@@ -137,6 +140,7 @@ export class LocalServer {
           const fields = safeJson(line.raw);
           this.loadMs = typeof fields?.loadMs === 'number' ? fields.loadMs : null;
           this.warmupMs = typeof fields?.warmupMs === 'number' ? fields.warmupMs : null;
+          this.plan = readyPlan(fields);
           this.state = 'ready';
           this.readyAt = new Date().toISOString();
           if (!this.url && options.port > 0) {

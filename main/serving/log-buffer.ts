@@ -1,4 +1,5 @@
-import type { LogLevel, LogLine } from '../../shared/schemas/serve';
+import type { LogLevel, LogLine, ServingPlan } from '../../shared/schemas/serve';
+import { readyPlan } from './ready-plan';
 
 const MAX_RAW = 8 * 1024;
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -83,7 +84,7 @@ export function describeEvent(fields: Record<string, unknown>): string {
     case 'listening':
       return `listening on ${str('host') || '?'}:${str('port') || '?'}${said ? ` (${said})` : ''}`;
     case 'ready':
-      return `ready: model loaded${ms('loadMs') ? ` in ${ms('loadMs')}` : ''}${ms('warmupMs') ? `, warm-up ${ms('warmupMs')}` : ''}`;
+      return `ready: model loaded${ms('loadMs') ? ` in ${ms('loadMs')}` : ''}${ms('warmupMs') ? `, warm-up ${ms('warmupMs')}` : ''}${planText(readyPlan(fields))}`;
     default: {
       const problem = problemText(fields);
       const parts = [event, said, problem].filter(Boolean);
@@ -94,6 +95,15 @@ export function describeEvent(fields: Record<string, unknown>): string {
       return parts.join(': ');
     }
   }
+}
+
+/** "; inference on the server thread; batching up to 32 rows per call": the ready line's plan, in brief. */
+function planText(plan: ServingPlan | null): string {
+  if (!plan) return '';
+  const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const where = plan.onServerThread ? 'on the server thread' : `in ${count(plan.workers, 'thread')} of ${count(plan.intraOpThreads, 'ONNX Runtime thread')}`;
+  const batching = !plan.batching ? 'no batching (no batch axis)' : plan.batching.effective > 1 ? `batching up to ${plan.batching.effective} rows per call` : 'batching off (it does not pay for this model)';
+  return `; inference ${where}; ${batching}`;
 }
 
 /** "error" and, when it adds something, "cause": the runtime's own words for what went wrong. */

@@ -9,6 +9,30 @@ import { ErrorInfoSchema } from '../errors';
 export const ServerStateSchema = z.enum(['starting', 'ready', 'stopping', 'stopped', 'failed']);
 export type ServerState = z.infer<typeof ServerStateSchema>;
 
+/**
+ * How the runtime runs the model, as its "ready" line says: it measures the model at warm-up and decides where
+ * batches run and whether batching pays. The reasons are the runtime's own sentences, with the measured figures.
+ */
+export const ServingPlanSchema = z.object({
+  /** "server thread (...)" or "inference threads (...)". */
+  inference: z.string(),
+  onServerThread: z.boolean(),
+  /** Inference threads, each with its own ONNX Runtime session (0 on the server thread). */
+  workers: z.number().int(),
+  /** ONNX Runtime's threads per session. */
+  intraOpThreads: z.number().int(),
+  /** CPUs the runtime may use (cgroup-aware). */
+  cpus: z.number().int(),
+  /** null: the model cannot batch (its inputs and outputs share no dynamic first axis). */
+  batching: z.object({
+    configured: z.number().int(),
+    effective: z.number().int(),
+    maxBatchDelayMs: z.number(),
+    reason: z.string(),
+  }).nullable(),
+});
+export type ServingPlan = z.infer<typeof ServingPlanSchema>;
+
 export const ServerStatusSchema = z.object({
   /** Stable per model path: names the folder holding the resolved config. */
   id: z.string(),
@@ -30,6 +54,8 @@ export const ServerStatusSchema = z.object({
   /** Model load and warm-up times the runtime reported with "ready". */
   loadMs: z.number().nullable(),
   warmupMs: z.number().nullable(),
+  /** What the runtime decided at warm-up; null until ready (or from a runtime that does not say). */
+  plan: ServingPlanSchema.nullable(),
   exitCode: z.number().int().nullable(),
   exitSignal: z.string().nullable(),
   /** Why the server failed (state "failed"), with the runtime's own error lines in `detail`. */

@@ -85,7 +85,11 @@ describe('web serve locally', { skip: haveChromium ? false : `no Chromium at ${C
     // The server really answers at that URL.
     const health = await fetch(`${url}/readyz`);
     assert.equal(health.status, 200);
-    await shootBoth(page, '22-run-ready');
+    // What the server measured at start, in words: iris is tiny (server thread) and batches well.
+    assert.match(await page.getByTestId('serve-plan-inference').innerText(), /On the server thread/);
+    assert.match(await page.getByTestId('serve-plan-batching').innerText(), /^Up to \d+ rows per model call/);
+    assert.match(await page.getByTestId('serve-plan').innerText(), /rows\/s vs .* for 1 row/);
+    await shootAll(page, '22-run-ready');
   });
 
   for (const protocol of PROTOCOLS) {

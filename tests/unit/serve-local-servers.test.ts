@@ -62,6 +62,11 @@ describe('serve locally with the real runtime', () => {
     assert.ok(status.configPath.startsWith(path.join(dir, 'data', 'serve')));
     const health = await fetch(`${status.url}/readyz`);
     assert.equal(health.status, 200);
+    // What the runtime decided at warm-up, read from its "ready" line: iris is tiny and batches well.
+    assert.equal(status.plan?.onServerThread, true, status.plan?.inference);
+    assert.match(status.plan?.inference ?? '', /^server thread \(a \d+-row run takes [\d.]+ ms/);
+    assert.ok((status.plan?.batching?.effective ?? 0) > 1, status.plan?.batching?.reason);
+    assert.ok((status.plan?.cpus ?? 0) >= 1);
 
     const again = await engine.invoke('serve.start', { modelPath: iris });
     assert.equal(again.pid, status.pid, 'starting again returns the running server');

@@ -5,6 +5,7 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { ProgressBar } from '../../components/ProgressBar';
 import { Why } from '../../components/Why';
 import { msText } from '../../format';
+import { ServingPlanFacts } from './ServingPlanFacts';
 import type { LocalServer } from './use-local-server';
 
 const STATE_TEXT: Record<ServerStatus['state'] | 'not-running', string> = {
@@ -58,6 +59,8 @@ export function ServerCard({ server, port, onPortChange, portProblem }: ServerCa
           </span>
         )}
       </div>
+
+      {state === 'ready' && status?.plan && <ServingPlanFacts plan={status.plan} />}
 
       {starting && (
         <div className="progress-with-cancel serve-progress">

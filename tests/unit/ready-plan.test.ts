@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { describeEvent } from '../../main/serving/log-buffer';
+import { readyPlan } from '../../main/serving/ready-plan';
+
+// Shaped like resources/serving/src/main.ts's "ready" line.
+const tiny = {
+  event: 'ready', loadMs: 43, warmupMs: 8, workers: 0, intraOpThreads: 1, cpus: 2,
+  inference: 'server thread (a 32-row run takes 0.011 ms, under 0.25 ms: a hand-off to a thread would cost more; ONNX Runtime called synchronously)',
+  batching: { maxBatchSize: 32, maxBatchDelayMs: 0, configured: 32, effective: 32, reason: '8 rows per run gave 80687 rows/s vs 9000 for 1 row (+797%)' },
+};
+
+test('a tiny model: on the server thread, batching on, with the measured reasons', () => {
+  assert.deepEqual(readyPlan(tiny), {
+    inference: tiny.inference, onServerThread: true, workers: 0, intraOpThreads: 1, cpus: 2,
+    batching: { configured: 32, effective: 32, maxBatchDelayMs: 0, reason: tiny.batching.reason },
+  });
+});
+
+test('a CNN in threads with batching calibrated off, and a model that cannot batch', () => {
+  const cnn = readyPlan({ ...tiny, workers: 1, intraOpThreads: 2, inference: 'inference threads (a 1-row run takes 5.018 ms)', batching: { ...tiny.batching, effective: 1, reason: '8 rows per run gave 211 rows/s vs 201 for 1 row (+5%): less than +20%, so batching is off' } });
+  assert.equal(cnn?.onServerThread, false);
+  assert.equal(cnn?.workers, 1);
+  assert.equal(cnn?.batching?.effective, 1);
+  assert.equal(readyPlan({ ...tiny, batching: false })?.batching, null);
+});
+
+test('a line without the plan (another runtime version, a malformed field) gives null, never a half plan', () => {
+  assert.equal(readyPlan(null), null);
+  assert.equal(readyPlan({ event: 'ready', loadMs: 1 }), null);
+  assert.equal(readyPlan({ ...tiny, workers: -1 }), null);
+  assert.equal(readyPlan({ ...tiny, inference: 3 }), null);
+  assert.equal(readyPlan({ ...tiny, batching: { effective: 2 } }), null);
+  assert.equal(readyPlan({ ...tiny, batching: undefined }), null);
+});
+
+test('the log panel and `modeldock serve` describe the ready line with the plan in brief', () => {
+  assert.equal(describeEvent(tiny), 'ready: model loaded in 43 ms, warm-up 8 ms; inference on the server thread; batching up to 32 rows per call');
+  const cnn = { ...tiny, workers: 1, intraOpThreads: 2, inference: 'inference threads (a 1-row run takes 5.018 ms)', batching: { ...tiny.batching, effective: 1 } };
+  assert.match(describeEvent(cnn), /; inference in 1 thread of 2 ONNX Runtime threads; batching off \(it does not pay for this model\)$/);
+  assert.equal(describeEvent({ event: 'ready', loadMs: 43 }), 'ready: model loaded in 43 ms');
+});
