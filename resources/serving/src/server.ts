@@ -164,57 +164,13 @@ export class ModelServer {
       const status = reply.status;
       const headers: Record<string, string | string[]> = reply.headers ? { 'X-Request-Id': id, ...reply.headers } : { 'X-Request-Id': id };
       if (this.draining) headers.Connection = 'close';
-      const plain = reply.body ?? '';
-      const size = Buffer.byteLength(plain);
-      const deliver = (body: string | Buffer) => {
-        headers['Content-Length'] = String(Buffer.byteLength(body));
-        const write = () => {
-          try {
-            exchange.send(status, headers, body);
-          } catch (error) {
-            this.log.error('response-failed', { error: 'The response could not be written.', cause: errorText(error), id });
-          }
-        };
-        if (headers.Connection === 'close' && exchange.bodyPending) {
-          // Closing with unread request bytes makes the kernel reset the connection, and the client can lose the
-          // answer: read (and drop) the rest first, for a bounded time.
-          let written = false;
-          const once = () => {
-            if (written) return;
-            written = true;
-            clearTimeout(linger);
-            write();
-          };
-          const linger = setTimeout(once, 2000);
-          exchange.skipBody(once);
-        } else {
-          write();
-        }
+      this.encodeForClient(exchange, method, headers, reply.body ?? '', (body) => {
+        this.write(exchange, status, headers, body, id);
         const seconds = (performance.now() - started) / 1000;
         this.metrics.inFlight.dec();
         this.metrics.requests.inc({ route, method, status: String(status) });
         this.metrics.requestSeconds.observe(seconds, { route });
         this.log.request(method, pathname, status, Math.round(seconds * 1e4) / 10, route, id);
-      };
-      if (size < COMPRESS_MIN_BYTES || !this.compression || method === 'HEAD' || headers['Content-Encoding']) {
-        deliver(plain);
-        return;
-      }
-      // The answer now depends on Accept-Encoding: say so to caches, whichever way it goes.
-      headers.Vary = 'Accept-Encoding';
-      const coding = chooseCoding(exchange.headers['accept-encoding']);
-      if (!coding) {
-        deliver(plain);
-        return;
-      }
-      compressBody(plain, coding, (compressed) => {
-        if (!compressed) {
-          deliver(plain);
-          return;
-        }
-        headers['Content-Encoding'] = coding;
-        this.metrics.compressedBytes.inc({ coding }, size - compressed.length);
-        deliver(compressed);
       });
     };
     exchange.onEnd((answered) => {
@@ -259,6 +215,60 @@ export class ModelServer {
     if (answer instanceof Promise) answer.then(finish, failed);
     else finish(answer);
   };
+
+  /**
+   * Hands `deliver` the body to send: compressed when it is COMPRESS_MIN_BYTES or more and the client's
+   * Accept-Encoding asks (response-compression.ts), else as it is. Sets Content-Encoding and Vary to match.
+   */
+  private encodeForClient(exchange: HttpExchange, method: string, headers: Record<string, string | string[]>, plain: string | Buffer, deliver: (body: string | Buffer) => void): void {
+    const size = Buffer.byteLength(plain);
+    if (size < COMPRESS_MIN_BYTES || !this.compression || method === 'HEAD' || headers['Content-Encoding']) {
+      deliver(plain);
+      return;
+    }
+    // The answer now depends on Accept-Encoding: say so to caches, whichever way it goes.
+    headers.Vary = 'Accept-Encoding';
+    const coding = chooseCoding(exchange.headers['accept-encoding']);
+    if (!coding) {
+      deliver(plain);
+      return;
+    }
+    compressBody(plain, coding, (compressed) => {
+      if (!compressed) {
+        deliver(plain);
+        return;
+      }
+      headers['Content-Encoding'] = coding;
+      this.metrics.compressedBytes.inc({ coding }, size - compressed.length);
+      deliver(compressed);
+    });
+  }
+
+  private write(exchange: HttpExchange, status: number, headers: Record<string, string | string[]>, body: string | Buffer, id: string): void {
+    headers['Content-Length'] = String(Buffer.byteLength(body));
+    const send = () => {
+      try {
+        exchange.send(status, headers, body);
+      } catch (error) {
+        this.log.error('response-failed', { error: 'The response could not be written.', cause: errorText(error), id });
+      }
+    };
+    if (headers.Connection !== 'close' || !exchange.bodyPending) {
+      send();
+      return;
+    }
+    // Closing with unread request bytes makes the kernel reset the connection, and the client can lose the answer:
+    // read (and drop) the rest first, for a bounded time.
+    let sent = false;
+    const once = () => {
+      if (sent) return;
+      sent = true;
+      clearTimeout(linger);
+      send();
+    };
+    const linger = setTimeout(once, 2000);
+    exchange.skipBody(once);
+  }
 
   private home(ctx: Ctx): Reply {
     const host = /^[\w.:[\]-]+$/.test(ctx.exchange.headers.host ?? '') ? ctx.exchange.headers.host! : 'localhost:8080';
