@@ -30,9 +30,10 @@ import {
   checkTargets, COLUMNS, cpuTable, find, inProcessTable, modelTable, perCpuRatios, ratioText, targetsTable, type BenchResults, type CellResult,
 } from './serving/results';
 import {
-  defaultRuntimeScript, flaskMissing, repoRoot, startEchoServer, startFlask, startRuntime, trainFlaskModel, type RunningServer,
+  defaultRuntimeScript, flaskMissing, repoRoot, startEchoServer, startFlask, startRuntime, trainFlaskModel, type RunningServer, type RuntimeLaunch,
 } from './serving/servers';
 import { measureCell, writeWrkScript, type Payload } from './serving/wrk';
+import { readyPlan } from '../main/serving/ready-plan';
 
 interface Options {
   quick: boolean;
@@ -158,6 +159,17 @@ async function withServer<T>(start: () => Promise<RunningServer>, use: (server: 
   }
 }
 
+/** The runtime, with what it decided at warm-up in the report's notes: where batches run, and batching and why. */
+async function startRuntimeNoted(results: BenchResults, launch: RuntimeLaunch): Promise<RunningServer> {
+  const server = await startRuntime(launch);
+  const plan = readyPlan(server.readyInfo);
+  if (plan) {
+    const batching = !plan.batching ? 'not possible' : `${plan.batching.effective > 1 ? `up to ${plan.batching.effective} rows` : 'off'} (${plan.batching.reason})`;
+    results.notes.push(`${launch.name}: ${plan.inference}; batching ${batching}`);
+  }
+  return server;
+}
+
 async function run(results: BenchResults, workDir: string, options: Options): Promise<void> {
   const runtimeScript = options.runtimeScript;
   const wants = (model: 'iris' | 'cnn') => options.only === null || options.only === model;
@@ -239,7 +251,7 @@ async function run(results: BenchResults, workDir: string, options: Options): Pr
   for (const [column, env] of [[COLUMNS.batched, {}], [COLUMNS.unbatched, { MODELDOCK_MAX_BATCH_SIZE: '1' }]] as const) {
     if (wants('iris')) {
       progress(`${column}: iris`);
-      await withServer(() => startRuntime({ name: `iris-${column}`, config: irisConfig(irisPath), env, workDir, script: runtimeScript }), async (server) => {
+      await withServer(() => startRuntimeNoted(results, { name: `iris-${column}`, config: irisConfig(irisPath), env, workDir, script: runtimeScript }), async (server) => {
         if (column === COLUMNS.batched) await measureRss(results, server);
         await measureColumn(results, server, 'iris', column, irisPayloads, workDir);
         results.notes.push(`${column}, iris: RSS ${rssMB(server.pid).toFixed(1)} MB after all its wrk runs`);
@@ -261,7 +273,7 @@ async function run(results: BenchResults, workDir: string, options: Options): Pr
     }
     if (wants('cnn')) {
       progress(`${column}: CNN`);
-      await withServer(() => startRuntime({ name: `cnn-${column}`, config: cnnConfig(cnn.modelPath), env, workDir, script: runtimeScript }), async (server) => {
+      await withServer(() => startRuntimeNoted(results, { name: `cnn-${column}`, config: cnnConfig(cnn.modelPath), env, workDir, script: runtimeScript }), async (server) => {
         await measureColumn(results, server, 'cnn', column, cnnPayloads, workDir);
         results.notes.push(`${column}, CNN: RSS ${rssMB(server.pid).toFixed(1)} MB after all its wrk runs`);
         if (column === COLUMNS.batched) {
@@ -285,7 +297,7 @@ async function run(results: BenchResults, workDir: string, options: Options): Pr
     // The batching target again with inference in threads, where each run also pays a hand-off (c=16 only).
     for (const [column, env] of [[COLUMNS.threadsBatched, {}], [COLUMNS.threadsUnbatched, { MODELDOCK_MAX_BATCH_SIZE: '1' }]] as const) {
       progress(`${column}: iris`);
-      await withServer(() => startRuntime({ name: `iris-${column}`, config: irisConfig(irisPath), env: { ...env, MODELDOCK_INFERENCE: 'threads' }, workDir, script: runtimeScript }), (server) => (
+      await withServer(() => startRuntimeNoted(results, { name: `iris-${column}`, config: irisConfig(irisPath), env: { ...env, MODELDOCK_INFERENCE: 'threads' }, workDir, script: runtimeScript }), (server) => (
         measureColumn(results, server, 'iris', column, [irisPayloads[0]], workDir, [16])
       ));
     }
@@ -293,7 +305,7 @@ async function run(results: BenchResults, workDir: string, options: Options): Pr
   if (wants('iris')) {
     // What the fast lane (resources/serving/src/fast-lane.ts) is worth: the same server with every request in node:http.
     progress(`${COLUMNS.nodeHttp}: iris`);
-    await withServer(() => startRuntime({ name: 'iris-node-http', config: irisConfig(irisPath), env: { MODELDOCK_FAST_LANE: 'off' }, workDir, script: runtimeScript }), (server) => (
+    await withServer(() => startRuntimeNoted(results, { name: 'iris-node-http', config: irisConfig(irisPath), env: { MODELDOCK_FAST_LANE: 'off' }, workDir, script: runtimeScript }), (server) => (
       measureColumn(results, server, 'iris', COLUMNS.nodeHttp, [irisPayloads[0]], workDir)
     ));
     const ratios = CONCURRENCIES.map((c) => {
