@@ -13,12 +13,12 @@ import { ROOT, buildRuntime, postJson, startServer, tempDir, writeSlowModel } fr
  * enough that the round trip between runs matters. The pool with a real inference thread, then the whole server.
  */
 
-/** The real inference thread with a model slow enough (~tens of ms per run) that batches overlap. */
+/** The real inference thread with a model slow enough (several ms per run) that the second batch surely waits on the first. */
 const rows = (value: number): HostTensor[] => [{ name: 'x', elementType: 'float32', dims: [1, 512], data: new Float32Array(512).fill(value) }];
 
 test('an inference thread runs a batch queued behind its current one next, in order, and says how long it waited', async (t) => {
   buildRuntime();
-  const model = writeSlowModel(tempDir(t), 120);
+  const model = writeSlowModel(tempDir(t), 600);
   const lines: string[] = [];
   const pool = new WorkerPool(path.join(ROOT, 'dist', 'serving', 'inference-thread.js'), { modelPath: model, intraOpThreads: 1 }, 1, new Logger('info', (text) => { lines.push(text); }));
   await pool.start();
