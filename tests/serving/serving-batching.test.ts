@@ -73,5 +73,5 @@ test('the ready line reports the batching decision; a small model keeps its conf
   assert.equal(batching.configured, 16);
   assert.equal(batching.effective, 16, batching.reason);
   assert.equal(batching.maxBatchSize, batching.effective);
-  assert.match(batching.reason, /8 rows per run gave \d+ rows\/s vs \d+ for 1 row/);
+  assert.match(batching.reason, /8 rows per run gave [\d,]+ rows\/s vs [\d,]+ for 1 row/);
 });

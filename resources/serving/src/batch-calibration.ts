@@ -61,7 +61,8 @@ export async function calibrateBatching(pool: CalibrationRunner, inputs: IoMeta[
   const rate1 = 1000 / best1;
   const rateN = (rows * 1000) / bestN;
   const gain = rateN / rate1 - 1;
-  const measured = `${rows} rows per run gave ${Math.round(rateN)} rows/s vs ${Math.round(rate1)} for 1 row (${gain >= 0 ? '+' : ''}${Math.round(gain * 100)}%)`;
+  const count = (n: number) => Math.round(n).toLocaleString('en-US');
+  const measured = `${rows} rows per run gave ${count(rateN)} rows/s vs ${count(rate1)} for 1 row (${gain >= 0 ? '+' : ''}${Math.round(gain * 100)}%)`;
   if (gain < MIN_GAIN) return { configured, effective: 1, reason: `${measured}: less than +${MIN_GAIN * 100}%, so batching is off` };
   return { configured, effective: configured, reason: measured };
 }
