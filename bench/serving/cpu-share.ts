@@ -34,41 +34,43 @@ function readStat(pid: string): { pgrp: number; self: number; children: number }
   }
 }
 
-export function sampleCpu(): CpuSample {
-  const groups = trackedGroups();
-  let ours = 0;
-  const me = readStat(String(process.pid));
-  if (me) ours += me.self + me.children;
+/** USER_HZ on Linux: /proc counts CPU time in ticks of 10 ms. */
+export const TICKS_PER_SECOND = 100;
+
+/** CPU ticks used so far by the live processes (other than this one) whose process group `inGroup` accepts. */
+function liveGroupTicks(inGroup: (pgrp: number) => boolean): number {
+  let ticks = 0;
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     const stat = readStat(entry);
-    if (stat && groups.has(stat.pgrp)) ours += stat.self;
-  }
-  return { at: performance.now(), busyTicks: machineBusyTicks(), oursTicks: ours };
-}
-
-/**
- * CPU ticks (USER_HZ) used so far by every live process in process group `pgrp` (a server and its workers: the
- * benchmark starts each server as a group leader), and by this process's reaped children (wrk, once it has exited).
- */
-export function groupTicks(pgrp: number): number {
-  let ticks = 0;
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = readStat(entry);
-    if (stat && stat.pgrp === pgrp) ticks += stat.self;
+    if (stat && inGroup(stat.pgrp)) ticks += stat.self;
   }
   return ticks;
 }
 
+export function sampleCpu(): CpuSample {
+  const groups = trackedGroups();
+  const me = readStat(String(process.pid));
+  const ours = (me ? me.self + me.children : 0) + liveGroupTicks((pgrp) => groups.has(pgrp));
+  return { at: performance.now(), busyTicks: machineBusyTicks(), oursTicks: ours };
+}
+
+/**
+ * CPU ticks used so far by every live process in process group `pgrp`: a server and its workers (the benchmark starts
+ * each server as a group leader).
+ */
+export function groupTicks(pgrp: number): number {
+  return liveGroupTicks((group) => group === pgrp);
+}
+
+/** CPU ticks of this process's reaped children: wrk's, once it has exited. */
 export function reapedChildrenTicks(): number {
   return readStat(String(process.pid))?.children ?? 0;
 }
 
 /** Share of the whole machine (0..1) used by other processes between two samples. */
 export function foreignShare(before: CpuSample, after: CpuSample): number {
-  const ticksPerSecond = 100; // USER_HZ on Linux
-  const capacity = ((after.at - before.at) / 1000) * ticksPerSecond * os.availableParallelism();
+  const capacity = ((after.at - before.at) / 1000) * TICKS_PER_SECOND * os.availableParallelism();
   if (capacity <= 0) return 0;
   const foreign = (after.busyTicks - before.busyTicks) - (after.oursTicks - before.oursTicks);
   return Math.min(1, Math.max(0, foreign / capacity));

@@ -173,15 +173,22 @@ export function modelTable(results: BenchResults, model: CellResult['model'], in
     });
     lines.push(`| in-process session.run (limit) | tensor, no HTTP | ${cells.join(' | ')} |`);
   }
-  const seen = new Set<string>();
-  for (const r of results.cells.filter((x) => x.model === model)) {
-    const key = `${r.column}\u0000${r.payload}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+  for (const r of tableRows(results, model)) {
     const cells = cs.map((c) => fmtCell(results.cells.find((x) => x.model === model && x.column === r.column && x.payload === r.payload && x.concurrency === c)));
     lines.push(`| ${r.column} | ${r.payload} | ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
+}
+
+/** The model's rows, column x payload, in the order they were measured. */
+function tableRows(results: BenchResults, model: CellResult['model'], measuredOnly = false): Array<{ column: string; payload: string }> {
+  const rows = new Map<string, { column: string; payload: string }>();
+  for (const r of results.cells) {
+    if (r.model !== model || (measuredOnly && !r.cell)) continue;
+    const key = `${r.column}\u0000${r.payload}`;
+    if (!rows.has(key)) rows.set(key, { column: r.column, payload: r.payload });
+  }
+  return [...rows.values()];
 }
 
 function fmtCpu(us: number | null): string {
@@ -199,14 +206,10 @@ export function cpuTable(results: BenchResults, model: CellResult['model']): str
     `| server | payload | ${cs.map((c) => `c=${c}: server · wrk`).join(' | ')} |`,
     `| --- | --- | ${cs.map(() => '---').join(' | ')} |`,
   ];
-  const seen = new Set<string>();
-  for (const r of results.cells.filter((x) => x.model === model && x.cell)) {
-    const key = `${r.column}\u0000${r.payload}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+  for (const r of tableRows(results, model, true)) {
     const cells = cs.map((c) => {
       const cell = find(results, model, r.column, r.payload, c);
-      return cell ? `${fmtCpu(cell.serverCpuUs ?? null)} · ${fmtCpu(cell.clientCpuUs ?? 0)}` : '—';
+      return cell ? `${fmtCpu(cell.serverCpuUs)} · ${fmtCpu(cell.clientCpuUs)}` : '—';
     });
     lines.push(`| ${r.column} | ${r.payload} | ${cells.join(' | ')} |`);
   }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { median } from '../stats';
 import { runToEnd } from './children';
-import { foreignShare, groupTicks, noteShare, reapedChildrenTicks, sampleCpu, waitForQuiet } from './cpu-share';
+import { foreignShare, groupTicks, noteShare, reapedChildrenTicks, sampleCpu, TICKS_PER_SECOND, waitForQuiet } from './cpu-share';
 
 export interface Payload {
   /** Short id used in tables and JSON, e.g. "iris /predict JSON". */
@@ -72,8 +72,7 @@ interface WrkSummary {
   p50Us: number; p99Us: number;
 }
 
-/** USER_HZ: /proc's CPU times count in 10 ms ticks. */
-const TICK_US = 10_000;
+const TICK_US = 1e6 / TICKS_PER_SECOND;
 
 export async function runWrk(url: string, script: string, connections: number, seconds: number, serverGroup?: number): Promise<WrkRun> {
   const threads = Math.min(connections, 2);

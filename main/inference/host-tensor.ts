@@ -17,6 +17,11 @@ export interface HostTensor {
   data: TensorValues;
 }
 
+/** Copies of `feeds` with data of their own: a run moves typed arrays to its thread, so reused samples need copies. */
+export function copyFeeds(feeds: HostTensor[]): HostTensor[] {
+  return feeds.map((t) => ({ ...t, data: Array.isArray(t.data) ? [...t.data] : t.data.slice() }));
+}
+
 /** Element types onnxruntime-node can feed and return (int4/uint4 and the float8 family are not exposed to JS). */
 export const RUNTIME_ELEMENT_TYPES = [
   'float32', 'float64', 'float16', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'bool', 'string',

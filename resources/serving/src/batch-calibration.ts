@@ -1,4 +1,4 @@
-import type { HostTensor } from '../../../main/inference/host-tensor';
+import { copyFeeds, type HostTensor } from '../../../main/inference/host-tensor';
 import { makeSampleInputs } from '../../../main/inference/sample-inputs';
 import type { IoMeta } from '../../../main/inference/worker-protocol';
 import { errorText } from './log';
@@ -69,6 +69,5 @@ export async function calibrateBatching(pool: CalibrationRunner, inputs: IoMeta[
 
 /** session.run time of one run with its own copy of the feeds (run() transfers their buffers away). */
 async function timeRun(pool: CalibrationRunner, feeds: HostTensor[]): Promise<number> {
-  const copy = feeds.map((t) => ({ ...t, data: Array.isArray(t.data) ? [...t.data] : t.data.slice() }));
-  return (await pool.run(copy)).ms;
+  return (await pool.run(copyFeeds(feeds))).ms;
 }

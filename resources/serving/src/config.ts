@@ -106,8 +106,7 @@ export function loadStartOptions(argv: string[], env: NodeJS.ProcessEnv): StartO
   if (modelOverride) config.model.path = path.resolve(modelOverride);
   config.serving = applyServingEnv(config.serving, env);
   config.monitoring = config.monitoring ?? RuntimeMonitoringSchema.parse({});
-  const monitoringText = nonEmpty(env.MODELDOCK_MONITORING);
-  if (monitoringText !== undefined) config.monitoring.enabled = parseSwitch(monitoringText, 'MODELDOCK_MONITORING');
+  config.monitoring.enabled = envSwitch(env, 'MODELDOCK_MONITORING', config.monitoring.enabled);
 
   const host = flags.host ?? nonEmpty(env.MODELDOCK_HOST) ?? '0.0.0.0';
   if (!/^[\w.:-]+$/.test(host)) throw new ConfigError(`The host "${host}" is not an address (e.g. 0.0.0.0 or 127.0.0.1).`);
@@ -121,13 +120,12 @@ export function loadStartOptions(argv: string[], env: NodeJS.ProcessEnv): StartO
     throw new ConfigError(`MODELDOCK_INFERENCE must be "auto" or "threads", not "${placementText}".`);
   }
 
-  const fastLaneText = nonEmpty(env.MODELDOCK_FAST_LANE);
-  const fastLane = fastLaneText === undefined ? true : parseSwitch(fastLaneText, 'MODELDOCK_FAST_LANE');
-
   checkModelFile(config.model.path);
-  const compressionText = nonEmpty(env.MODELDOCK_COMPRESSION);
-  const compression = compressionText === undefined ? true : parseSwitch(compressionText, 'MODELDOCK_COMPRESSION');
-  return { config, source, host, port, workers, inferencePlacement: placementText, bareModel: !configPath, fastLane, compression };
+  return {
+    config, source, host, port, workers, inferencePlacement: placementText, bareModel: !configPath,
+    fastLane: envSwitch(env, 'MODELDOCK_FAST_LANE', true),
+    compression: envSwitch(env, 'MODELDOCK_COMPRESSION', true),
+  };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -197,6 +195,12 @@ function parseInteger(text: string, what: string, min: number, max: number): num
   const n = Number(text);
   if (n < min || n > max) throw new ConfigError(`${what}=${text} is out of range (${min}..${max}).`);
   return n;
+}
+
+/** An on/off variable, or `fallback` when it is unset or empty. */
+function envSwitch(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const text = nonEmpty(env[name]);
+  return text === undefined ? fallback : parseSwitch(text, name);
 }
 
 function parseSwitch(text: string, what: string): boolean {

@@ -1,4 +1,4 @@
-import type { HostTensor } from '../../../main/inference/host-tensor';
+import { copyFeeds } from '../../../main/inference/host-tensor';
 import { makeSampleInputs } from '../../../main/inference/sample-inputs';
 import type { IoMeta } from '../../../main/inference/worker-protocol';
 import { InlineRunner, INLINE_MAX_MS } from './inline-runner';
@@ -40,7 +40,6 @@ export async function chooseInferencePlacement(pool: WorkerPool, inputs: IoMeta[
   const timed = await timeLargestBatch(pool, inputs, rows);
   const threads = (why: string): Placement => {
     const runAhead = timed.ms !== null && timed.ms < RUN_AHEAD_MAX_MS;
-    pool.runAhead = runAhead;
     return { inline: null, runAhead, reason: `inference threads (${why}${runAhead ? `; under ${RUN_AHEAD_MAX_MS} ms, so a busy thread holds the next batch` : ''})` };
   };
   const measured = timed.ms === null ? `timing a ${rows}-row run failed: ${timed.error}` : `a ${rows}-row run takes ${timed.ms.toFixed(3)} ms`;
@@ -63,8 +62,7 @@ async function timeLargestBatch(pool: WorkerPool, inputs: IoMeta[], rows: number
   try {
     const sample = makeSampleInputs(inputs, 'sample', 1, { firstDim: rows });
     for (let i = 0; i < REPEATS; i++) {
-      const feeds: HostTensor[] = sample.map((t) => ({ ...t, data: Array.isArray(t.data) ? [...t.data] : t.data.slice() }));
-      best = Math.min(best, (await pool.run(feeds)).ms);
+      best = Math.min(best, (await pool.run(copyFeeds(sample))).ms);
       if (performance.now() - started > TIMING_BUDGET_MS) break;
     }
   } catch (error) {

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cleanOrtMessage, explainOrtMessage } from '../../../main/inference/ort-errors';
+import { copyFeeds } from '../../../main/inference/host-tensor';
 import { makeSampleInputs } from '../../../main/inference/sample-inputs';
 import { inspectOnnx } from '../../../main/model/onnx-inspect';
 import { ConfigError, USAGE, loadStartOptions, type StartOptions } from './config';
@@ -175,7 +176,7 @@ async function main(): Promise<void> {
   const warmStarted = performance.now();
   try {
     const sample = makeSampleInputs(model.inputs, 'sample', 1, { firstDim: 1 });
-    await Promise.all(Array.from({ length: pool.threadCount }, () => pool.run(sample.map((t) => ({ ...t, data: Array.isArray(t.data) ? [...t.data] : t.data.slice() })))));
+    await Promise.all(Array.from({ length: pool.threadCount }, () => pool.run(copyFeeds(sample))));
   } catch (error) {
     log.warn('warmup-failed', { error: 'The warm-up inference with sample inputs failed; serving anyway.', cause: cleanOrtMessage(errorText(error)) });
   }
@@ -188,6 +189,8 @@ async function main(): Promise<void> {
   if (placement.inline) {
     runner = placement.inline;
     await pool.close();
+  } else {
+    pool.runAhead = placement.runAhead;
   }
   const warmupMs = performance.now() - warmStarted;
   if (model.imageInputs.size > 0) {

@@ -21,6 +21,7 @@ import { rowValue } from '../../../main/monitoring/output-kind';
 import { nestedValues, rowClasses, rowValues } from './output-values';
 import { encodeV2Response, parseV2Request, v2ModelMetadata, type V2Request } from './protocol-v2';
 import { chooseCoding, compressBody, COMPRESS_MIN_BYTES } from './response-compression';
+import { asksToClose } from './response-head';
 import { Router, type Params } from './router';
 import type { Scheduler } from './scheduler';
 import type { ServerMetrics } from './server-metrics';
@@ -253,7 +254,7 @@ export class ModelServer {
         this.log.error('response-failed', { error: 'The response could not be written.', cause: errorText(error), id });
       }
     };
-    if (headers.Connection !== 'close' || !exchange.bodyPending) {
+    if (!asksToClose(headers) || !exchange.bodyPending) {
       send();
       return;
     }
