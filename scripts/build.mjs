@@ -65,15 +65,26 @@ function copyStatic() {
   fs.copyFileSync(path.join(root, 'renderer', 'index.html'), path.join(out, 'index.html'));
 }
 
+/** The JPEG decoder's WebAssembly (main/inference/jpeg-wasm.ts) beside each bundle that decodes images. */
+function copyJpegDecoder() {
+  const wasm = path.join(root, 'node_modules', '@jsquash', 'jpeg', 'codec', 'dec', 'mozjpeg_dec.wasm');
+  for (const dir of [dist, path.join(dist, 'serving')]) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(wasm, path.join(dir, 'mozjpeg_dec.wasm'));
+  }
+}
+
 const started = Date.now();
 fs.mkdirSync(dist, { recursive: true });
 const present = builds.filter((b) => Object.values(b.entryPoints).every((e) => fs.existsSync(path.join(root, e))));
 if (watch) {
   for (const b of present) await (await esbuild.context(b)).watch();
   copyStatic();
+  copyJpegDecoder();
   console.log('esbuild: watching for changes');
 } else {
   await Promise.all(present.map((b) => esbuild.build({ ...b, absWorkingDir: root })));
   if (fs.existsSync(path.join(root, 'renderer', 'index.html'))) copyStatic();
+  copyJpegDecoder();
   console.log(`built ${present.length} bundles into dist/ in ${Date.now() - started} ms`);
 }

@@ -5,6 +5,7 @@ import { ImagePreprocessSchema, looksLikeImage, type ImagePreprocess } from '../
 import { applyOrientation, exifOrientation } from './exif-orientation';
 import { numberToFloat16Bits } from './float16';
 import { jpegSegments } from './jpeg-segments';
+import { decodeJpegWasm } from './jpeg-wasm';
 import { allocateValues, formatDims, type HostTensor } from './host-tensor';
 import { nonTensorInput } from './json-input';
 import type { IoMeta } from './worker-protocol';
@@ -89,12 +90,18 @@ export function formatMegapixels(pixels: number): string {
 export function decodeImage(bytes: Uint8Array, fileName: string, maxPixels = MAX_PIXELS): DecodedImage {
   const declared = imageDimensions(bytes);
   if (declared && declared.width * declared.height > maxPixels) throw tooLarge(declared.width, declared.height, maxPixels);
+  // libjpeg's words for a broken JPEG are clearer than jpeg-js's ("Premature end of JPEG file" vs "marker was not found").
+  let problem: string | null = null;
   try {
     if (isPng(bytes)) {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       return { width: png.width, height: png.height, rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength), orientation: exifOrientation(bytes) };
     }
     if (isJpeg(bytes)) {
+      // The fast decoder only when the header's size was checked above; jpeg-js enforces its own limits.
+      const fast = declared ? decodeJpegWasm(bytes) : null;
+      if (fast?.image) return { ...fast.image, orientation: exifOrientation(bytes) };
+      problem = fast?.problem ?? null;
       const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: 1024 });
       return { width: img.width, height: img.height, rgba: img.data, orientation: exifOrientation(bytes) };
     }
@@ -102,7 +109,7 @@ export function decodeImage(bytes: Uint8Array, fileName: string, maxPixels = MAX
     throw new ModelDockError({
       code: 'image-invalid',
       title: 'The image cannot be decoded',
-      message: `${fileName} cannot be decoded: ${(error as Error).message}.`,
+      message: `${fileName} cannot be decoded: ${(problem ?? (error as Error).message).replace(/\.$/, '')}.`,
       fix: 'Save it again as PNG or JPEG.',
     });
   }
@@ -211,6 +218,10 @@ export function imageToTensor(stored: DecodedImage, input: IoMeta, settings?: Im
     const source = order === 'BGR' ? 2 - ch : ch;
     const gray = order === 'GRAY';
     let at = ch * channelStep;
+    if (kind === 'float' && !gray) {
+      fillFloatChannel(out as Float32Array | Float64Array, pixels, source, at, pixelStep, n, scale, m, sd);
+      continue;
+    }
     for (let i = 0, src = 0; i < n; i++, src += 4, at += pixelStep) {
       // ITU-R BT.601 luma for gray, the weights most vision libraries use.
       const raw = gray ? 0.299 * pixels[src] + 0.587 * pixels[src + 1] + 0.114 * pixels[src + 2] : pixels[src + source];
@@ -221,6 +232,14 @@ export function imageToTensor(stored: DecodedImage, input: IoMeta, settings?: Im
   }
   const dims = p.layout === 'NCHW' ? [c, h, w] : [h, w, c];
   return { name: input.name, elementType: type, dims: p.batched ? [1, ...dims] : dims, data: out };
+}
+
+/**
+ * The usual case (a float input, one colour channel) in a loop of its own: with no per-value branches the JIT compiles
+ * it tight, about 3x faster than the general loop, with the same arithmetic and so the same values.
+ */
+function fillFloatChannel(out: Float32Array | Float64Array, pixels: Float32Array | Uint8Array, source: number, at: number, step: number, n: number, scale: number, mean: number, std: number): void {
+  for (let i = 0, src = source; i < n; i++, src += 4, at += step) out[at] = (pixels[src] * scale - mean) / std;
 }
 
 function perChannel(values: number[] | undefined, channels: number, what: string, name: string): number[] | null {

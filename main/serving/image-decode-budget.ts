@@ -4,7 +4,8 @@ import { formatMegapixels } from '../inference/image-input';
  * How large an image the serving runtime may decode within a memory limit: used by the runtime at start (with its
  * container's cgroup limit) and by the Kubernetes checks (with the Deployment's limit). Decoding is the one step whose
  * memory a request chooses: measured here, jpeg-js peaks at ~35 bytes per pixel (a 12-megapixel phone photo: +404 MB)
- * and pngjs at ~10. A container killed for memory loses every request in flight and, with a client that retries,
+ * and pngjs at ~10. JPEGs usually go through libjpeg in WebAssembly (jpeg-wasm.ts), which needs far less, but a file
+ * it refuses goes to jpeg-js, and a client chooses which kind of file it sends: the budget assumes jpeg-js. A container killed for memory loses every request in flight and, with a client that retries,
  * crash-loops; a photo refused with 413 loses nothing. So the image limit is lowered to what fits.
  */
 export const DECODE_BYTES_PER_PIXEL = 36;
@@ -13,7 +14,7 @@ export const IMAGE_HEADROOM = 0.1;
 
 /**
  * Half the CPUs, 1 to 4: decoding competes with ONNX Runtime for the same cores, and one thread already keeps up
- * with a 5 ms CNN on camera-size JPEGs (a 224x224 JPEG decodes and preprocesses in ~3 ms).
+ * with a 5 ms CNN on camera-size JPEGs (a 224x224 JPEG decodes and preprocesses in under 1 ms).
  */
 export function imageThreadCount(cpus: number): number {
   return Math.max(1, Math.min(4, Math.floor(cpus / 2)));

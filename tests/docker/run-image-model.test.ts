@@ -67,6 +67,10 @@ describe('an image model in its container', () => {
       await session.release();
       assert.equal(served.length, expected.length);
       served.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-4, `output ${i}: ${v} vs ${expected[i]}`));
+      // The JPEG decoder's WebAssembly ships in the image: a cut-off upload gets libjpeg's words, not jpeg-js's.
+      const cut = await fetch(`${status.url}/predict`, { method: 'POST', headers: { 'Content-Type': 'image/jpeg' }, body: bytes.subarray(0, bytes.length >> 1) });
+      assert.equal(cut.status, 400);
+      assert.match(((await cut.json()) as { error: string }).error, /Premature end of JPEG file/);
 
       // 256 MB leaves room for decoding only a couple of megapixels: the server lowered its limit from 50 and said so.
       const logs = await engine.invoke('container.logs', { id: status.id });
