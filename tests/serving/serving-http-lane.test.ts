@@ -49,18 +49,39 @@ test('a head and body cut into tiny packets, arriving slowly, are read whole', a
   assert.deepEqual(json(responses[1]).labels, ['setosa']);
 });
 
-test('framing the lane does not take goes to node:http on the same connection, in order: chunked bodies, HTTP/1.0', async (t) => {
+test('framing the lane does not take goes to node:http on the same connection, in order: chunked bodies', async (t) => {
   const server = await iris(t);
   const chunked = `POST /predict HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`
     + `${ROW.length.toString(16)}\r\n${ROW}\r\n0\r\n\r\n`;
   const { responses } = await rawHttp(server.port, [postBytes('/predict', ROW) + chunked + postBytes('/predict', ROW) + get('/healthz')], { answers: 4 });
   assert.deepEqual(responses.map((r) => r.status), [200, 200, 200, 200]);
   for (const r of responses.slice(0, 3)) assert.deepEqual(json(r).labels, ['setosa']);
+  const metrics = await rawHttp(server.port, [get('/metrics')], { answers: 1 });
+  assert.match(metrics.responses[0].body.toString(), /^modeldock_http_handed_to_node_total 1$/m);
+});
 
-  const old = await rawHttp(server.port, [`POST /predict HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: ${ROW.length}\r\n\r\n${ROW}`], { answers: 1, closeWaitMs: 2000 });
-  assert.equal(old.responses[0].status, 200);
-  assert.deepEqual(json(old.responses[0]).labels, ['setosa']);
-  assert.equal(old.closed, true, 'HTTP/1.0 without keep-alive: closed after the answer');
+test('HTTP/1.0 (ab, nginx to its upstreams) is answered by the lane as node:http answers it: closed unless kept alive', async (t) => {
+  const [fast, plain] = await Promise.all([iris(t), iris(t, { MODELDOCK_FAST_LANE: 'off' })]);
+  const post = (extra: string) => `POST /predict HTTP/1.0\r\nContent-Type: application/json\r\n${extra}Content-Length: ${ROW.length}\r\n\r\n${ROW}`;
+  const cases: Array<{ what: string; bytes: string; answers: number; closes: boolean }> = [
+    { what: 'no Host, no Connection', bytes: post(''), answers: 1, closes: true },
+    { what: 'keep-alive, three pipelined', bytes: post('Connection: Keep-Alive\r\n').repeat(2) + `GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n`, answers: 3, closes: false },
+    { what: 'keep-alive, then one that does not ask', bytes: post('Connection: keep-alive\r\nHost: h\r\n') + post(''), answers: 2, closes: true },
+    { what: 'HEAD', bytes: 'HEAD /healthz HTTP/1.0\r\n\r\n', answers: 1, closes: true },
+  ];
+  const shape = (r: RawResponse) => ({ status: r.status, headers: Object.entries(r.headers).filter(([h]) => h !== 'date' && h !== 'x-request-id').sort(), body: r.body.toString() });
+  for (const c of cases) {
+    const bodiless = c.what === 'HEAD' ? [0] : [];
+    const [a, b] = await Promise.all([fast, plain].map((s) => rawHttp(s.port, [c.bytes], { answers: c.answers, closeWaitMs: 300, bodiless })));
+    assert.equal(a.responses.length, c.answers, c.what);
+    assert.deepEqual(a.responses.map(shape), b.responses.map(shape), c.what);
+    assert.equal(a.closed, c.closes, `${c.what}: closed`);
+    assert.equal(b.closed, c.closes, `${c.what}: node:http closed`);
+  }
+  assert.deepEqual(json((await rawHttp(fast.port, [post('')], { answers: 1 })).responses[0]).labels, ['setosa']);
+  // The lane read every one of them itself.
+  const metrics = await rawHttp(fast.port, [get('/metrics')], { answers: 1 });
+  assert.match(metrics.responses[0].body.toString(), /^modeldock_http_handed_to_node_total 0$/m);
 });
 
 test('ambiguous or malformed heads are refused by node:http, never read two ways', async (t) => {

@@ -16,9 +16,22 @@ test('the fast lane takes plain HTTP/1.1 heads and reads their framing', () => {
   assert.equal(parseRequestHead(head('GET / HTTP/1.1', 'Host: h'))?.contentLength, 0);
 });
 
+test('HTTP/1.0 heads (ab, nginx to its upstreams): the connection stays open only when the client asks, and Host is optional', () => {
+  const once = parseRequestHead(head('POST /predict HTTP/1.0', 'Content-Length: 12'));
+  assert.ok(once);
+  assert.equal(once.contentLength, 12);
+  assert.equal(once.close, true, 'HTTP/1.0 closes by default');
+  assert.equal(parseRequestHead(head('GET / HTTP/1.0', 'Connection: Keep-Alive'))?.close, false);
+  assert.equal(parseRequestHead(head('GET / HTTP/1.0', 'Host: h', 'Connection: close'))?.close, true);
+  assert.equal(couldBeHead('GET / HTTP/1.0\r\nUser-Agent: ApacheBench/2.3\r'), true);
+  assert.equal(couldBeHead('GET / HTTP/1.2'), false);
+});
+
 test('heads the fast lane leaves to node:http', () => {
   const cases: Record<string, string> = {
-    'HTTP/1.0': head('GET / HTTP/1.0', 'Host: h'),
+    'HTTP/1.0 with Expect': head('POST / HTTP/1.0', 'Expect: 100-continue', 'Content-Length: 3'),
+    'HTTP/1.0 asking to keep and to close': head('GET / HTTP/1.0', 'Connection: keep-alive, close'),
+    'HTTP/0.9-style version': head('GET / HTTP/0.9', 'Host: h'),
     'absolute form': head('GET http://h/ HTTP/1.1', 'Host: h'),
     'lower-case method': head('get / HTTP/1.1', 'Host: h'),
     'unknown method': head('BREW / HTTP/1.1', 'Host: h'),

@@ -3,8 +3,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 /**
  * The strict reading of an HTTP/1.1 request head that the fast lane (fast-lane.ts) answers itself. It accepts only
  * heads whose meaning and framing no two parsers could disagree on: origin-form target, HTTP/1.1, a Host, each
- * header once, a body framed by one plain Content-Length or none. Anything else (chunked bodies, HTTP/1.0, folded
- * or odd header lines, Upgrade, unknown Expect) is not an error here: the connection goes to Node's own parser,
+ * header once, a body framed by one plain Content-Length or none; or the same in HTTP/1.0 (ab, and nginx's default to
+ * its upstreams), where the connection stays open only when asked. Anything else (chunked bodies, folded or odd header
+ * lines, Upgrade, unknown Expect, Expect in HTTP/1.0) is not an error here: the connection goes to Node's own parser,
  * which answers it or refuses it the way node:http always has. So this file decides "mine or not", never "bad".
  */
 export interface RequestHead {
@@ -24,7 +25,7 @@ export interface RequestHead {
 export const MAX_HEAD_BYTES = 16 * 1024;
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']);
-const REQUEST_LINE = /^([A-Z]{3,7}) (\/[!-~]*) HTTP\/1\.1$/;
+const REQUEST_LINE = /^([A-Z]{3,7}) (\/[!-~]*) HTTP\/1\.([01])$/;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Field values: visible ASCII, spaces, tabs and obs-text; no CR, LF, NUL or other controls. */
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -37,9 +38,11 @@ export function parseRequestHead(text: string): RequestHead | null {
   const lines = text.split('\r\n');
   const line = REQUEST_LINE.exec(lines[0]);
   if (!line || !METHODS.has(line[1])) return null;
+  const http10 = line[3] === '0';
   const headers: IncomingHttpHeaders = {};
   let contentLength = 0;
-  let close = false;
+  // HTTP/1.0 closes after each answer unless the client asks to keep the connection.
+  let close = http10;
   let expectContinue = false;
   let host = false;
   for (let i = 1; i < lines.length; i++) {
@@ -62,19 +65,25 @@ export function parseRequestHead(text: string): RequestHead | null {
         host = value !== '';
         break;
       case 'expect':
-        if (value.toLowerCase() !== '100-continue') return null;
+        // An HTTP/1.0 client is never sent "100 Continue" (RFC 9110 10.1.1): node:http decides what it gets.
+        if (http10 || value.toLowerCase() !== '100-continue') return null;
         expectContinue = true;
         break;
       case 'connection': {
         const options = value.toLowerCase().split(',').map((o) => o.trim());
         if (options.includes('upgrade')) return null;
-        close = options.includes('close');
+        const asksClose = options.includes('close');
+        if (!http10) close = asksClose;
+        // HTTP/1.0 asking both ways at once: node:http's parser keeps such a connection open; it decides.
+        else if (asksClose && options.includes('keep-alive')) return null;
+        else close = !options.includes('keep-alive');
         break;
       }
     }
     headers[name] = value;
   }
-  if (!host) return null;
+  // Host is required from HTTP/1.1 on (RFC 9112 3.2).
+  if (!host && !http10) return null;
   return { method: line[1], url: line[2], headers, contentLength, close, expectContinue };
 }
 
@@ -90,7 +99,7 @@ function trimWhitespace(text: string): string {
 /** A character no head may hold, or a CR or LF that is not part of a CRLF (a CR at the very end may be). */
 const NEVER_IN_HEAD = /[^\t\r\n\x20-\x7e\x80-\xff]|\r(?!\n|$)|(?<!\r)\n/;
 /** What the start of a request line may be while it is still arriving. */
-const REQUEST_LINE_START = /^[A-Z]{0,7}(?: (?:\/[!-~]*(?: (?:H(?:T(?:T(?:P(?:\/(?:1(?:\.1?)?)?)?)?)?)?)?)?)?)?$/;
+const REQUEST_LINE_START = /^[A-Z]{0,7}(?: (?:\/[!-~]*(?: (?:H(?:T(?:T(?:P(?:\/(?:1(?:\.[01]?)?)?)?)?)?)?)?)?)?)?$/;
 
 /**
  * Whether the bytes of a head still arriving (latin1, no blank line yet) could become one the fast lane takes. When

@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     keepAliveTimeout: timeouts.keepAliveMs,
   }, (req, res) => dispatch(new NodeExchange(req, res)));
   httpServer.keepAliveTimeout = timeouts.keepAliveMs;
-  const lane = options.fastLane ? FastLane.install(httpServer, timeouts, dispatch) : null;
+  const lane = options.fastLane ? FastLane.install(httpServer, timeouts, dispatch, () => metrics.handedToNode.inc()) : null;
 
   await new Promise<void>((resolve) => {
     httpServer.once('error', (error: NodeJS.ErrnoException) => {

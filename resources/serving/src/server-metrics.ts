@@ -18,6 +18,7 @@ export interface ServerMetrics {
   imageQueueDepth: Gauge;
   rejected: Counter;
   compressedBytes: Counter;
+  handedToNode: Counter;
   modelLoadSeconds: Gauge;
   predictions: Counter;
   modelInfo: Gauge;
@@ -40,6 +41,7 @@ export function createServerMetrics(): ServerMetrics {
     imageQueueDepth: registry.gauge('modeldock_image_queue_depth', 'Encoded images waiting for an image thread to decode them (image models only).'),
     rejected: registry.counter('modeldock_rejected_requests_total', 'Requests refused with 503 because the queue was full.'),
     compressedBytes: registry.counter('modeldock_response_compression_saved_bytes_total', 'Bytes that compressing answers (for clients sending Accept-Encoding) kept off the network.', ['coding']),
+    handedToNode: registry.counter('modeldock_http_handed_to_node_total', 'Connections the fast lane gave to node:http, for framing it leaves to it (chunked bodies, Upgrade, unusual heads).'),
     modelLoadSeconds: registry.gauge('modeldock_model_load_seconds', 'Seconds ONNX Runtime took to load the model.'),
     predictions: registry.counter('modeldock_predictions_total', 'Predicted rows by class (classifiers only).', ['class']),
     modelInfo: registry.gauge('modeldock_model_info', 'The model being served (value is always 1).', ['name', 'version']),
