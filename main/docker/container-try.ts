@@ -14,14 +14,15 @@ export async function prepareTryRequest(tracked: TrackedContainer, protocol: Try
   const baseUrl = urlOf(tracked);
   tracked.apiName ??= await servedModelName(baseUrl);
   const modelName = tracked.apiName ?? 'model';
-  if (image) return prepareImageRequest(protocol, imageToSend(image), { baseUrl, modelName });
-  if (body === undefined && !tracked.inputs) {
+  const needsInputs = image ? Object.keys(image.values ?? {}).length > 0 : body === undefined;
+  if (needsInputs && !tracked.inputs) {
     try {
       tracked.inputs = await servedModelInputs(baseUrl, modelName);
     } catch (error) {
       throw metadataFailedError(tracked, error);
     }
   }
+  if (image) return prepareImageRequest(protocol, imageToSend(image, tracked.inputs ?? []), { baseUrl, modelName });
   return prepareRequest(protocol, body ?? sampleBody(protocol, tracked.inputs ?? []), { baseUrl, modelName });
 }
 

@@ -11,7 +11,7 @@ import { LogBuffer } from './log-buffer';
 import { LocalServer } from './local-server';
 import { resolveRuntimeConfigDetailed } from './resolve-runtime-config';
 import { findServingRuntime, portInUseError, portIsFree } from './runtime-script';
-import { imageExampleFor, imageInputFor, imageToSend, prepareImageRequest } from './try-image';
+import { imageExampleFor, imageToSend, photoInputsFor, prepareImageRequest } from './try-image';
 import { exampleFor, prepareRequest, sampleBody } from './try-protocols';
 import { sendTry } from './try-send';
 
@@ -170,8 +170,8 @@ export class LocalServers {
     const { target, specInputs } = live
       ? { target: { baseUrl: server.url!, modelName: server.config.model.name }, specInputs: server.config.inputs }
       : await this.plannedTarget(modelPath);
-    const imageInput = imageInputFor(inputs, specInputs);
-    return image ? imageExampleFor(protocol, imageToSend(image), target, imageInput) : exampleFor(protocol, inputs, target, body, imageInput);
+    const photo = photoInputsFor(inputs, specInputs);
+    return image ? imageExampleFor(protocol, imageToSend(image, inputs), target, photo) : exampleFor(protocol, inputs, target, body, photo);
   }
 
   async try(modelPath: string, protocol: TryProtocol, body: string | undefined, inputs: IoMeta[], image?: TryImage): Promise<ServeTryResponse> {
@@ -179,7 +179,7 @@ export class LocalServers {
     const server = this.entries.get(key)?.server;
     if (!server || server.state !== 'ready' || !server.url) throw notServed(key, server?.state);
     const target = { baseUrl: server.url, modelName: server.config.model.name };
-    const prepared = image ? prepareImageRequest(protocol, imageToSend(image), target) : prepareRequest(protocol, body ?? sampleBody(protocol, inputs), target);
+    const prepared = image ? prepareImageRequest(protocol, imageToSend(image, inputs), target) : prepareRequest(protocol, body ?? sampleBody(protocol, inputs), target);
     return sendTry(protocol, prepared, server.config.labels);
   }
 

@@ -1,4 +1,4 @@
-import type { TryExample, TryProtocol } from '../../shared/schemas/serve';
+import type { TryExample, TryImageOther, TryProtocol } from '../../shared/schemas/serve';
 import type { WireTensor } from '../../shared/schemas/tensor';
 import { makeSampleInputs } from '../inference/sample-inputs';
 import { hostToWire } from '../inference/tensor-codec';
@@ -52,12 +52,20 @@ export function sampleBody(protocol: TryProtocol, inputs: IoMeta[]): string {
   return formatJson({ instances: rows });
 }
 
-/** `imageInput`: the input a photo could be sent to instead (see try-image.ts), passed through for the panel. */
-export function exampleFor(protocol: TryProtocol, inputs: IoMeta[], target: TryTarget, edited?: string, imageInput: string | null = null): TryExample {
+/** `photo`: where a photo could be sent instead (see try-image.ts), passed through for the panel. */
+export function exampleFor(protocol: TryProtocol, inputs: IoMeta[], target: TryTarget, edited?: string, photo: PhotoInputs = NO_PHOTO): TryExample {
   const body = edited ?? sampleBody(protocol, inputs);
   const prepared = prepareRequest(protocol, body, target);
-  return { protocol, method: prepared.method, url: prepared.url, headers: prepared.headers, body, curl: prepared.curl, note: prepared.note, imageInput };
+  return { protocol, method: prepared.method, url: prepared.url, headers: prepared.headers, body, curl: prepared.curl, note: prepared.note, imageInput: photo.input, imageOthers: photo.others };
 }
+
+/** The input a photo can go to (null: none), and the model's other inputs, which a photo request carries values for. */
+export interface PhotoInputs {
+  input: string | null;
+  others: TryImageOther[];
+}
+
+export const NO_PHOTO: PhotoInputs = { input: null, others: [] };
 
 export function prepareRequest(protocol: TryProtocol, bodyText: string, target: TryTarget): PreparedRequest {
   const url = `${target.baseUrl.replace(/\/$/, '')}${pathFor(protocol, target.modelName)}`;
@@ -96,7 +104,7 @@ export function printfEscape(bytes: Buffer): string {
   return out;
 }
 
-function compactJson(text: string): string {
+export function compactJson(text: string): string {
   try {
     return JSON.stringify(JSON.parse(text));
   } catch {
@@ -105,12 +113,12 @@ function compactJson(text: string): string {
 }
 
 /** Float32 samples printed as 0.1234 rather than 0.12340000271797180. */
-function tidy(t: WireTensor): WireTensor {
+export function tidy(t: WireTensor): WireTensor {
   if (t.elementType !== 'float32' && t.elementType !== 'float16') return t;
   return { ...t, data: t.data.map((v) => (typeof v === 'number' ? Number(v.toPrecision(6)) : v)) };
 }
 
-function rowOf(t: WireTensor, row: number): unknown {
+export function rowOf(t: WireTensor, row: number): unknown {
   if (t.dims.length === 0) return t.data[0];
   const inner = t.dims.slice(1);
   const size = inner.reduce((a, b) => a * b, 1);

@@ -160,8 +160,20 @@ export const TryImageSchema = z.object({
   input: z.string().min(1),
   fileName: z.string().min(1).max(255),
   base64: z.string().max(48 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 text'),
+  /** For a model with other inputs besides the image: one row's value for each, as JSON text, by input name. */
+  values: z.record(z.string(), z.string().max(1024 * 1024)).optional(),
 }).strict();
 export type TryImage = z.infer<typeof TryImageSchema>;
+
+/** An input sent beside the photo (image models with other inputs): what it takes and a value to start from. */
+export const TryImageOtherSchema = z.object({
+  name: z.string(),
+  /** e.g. "float32 [batch, 1]". */
+  type: z.string(),
+  /** One row's sample value, as JSON text. */
+  sample: z.string(),
+});
+export type TryImageOther = z.infer<typeof TryImageOtherSchema>;
 
 export const ServeExampleRequestSchema = z.object({
   modelPath: z.string().min(1),
@@ -183,8 +195,10 @@ export const TryExampleSchema = z.object({
   curl: z.string(),
   /** How the body is sent, when that is not obvious from the text (v2-binary, images). */
   note: z.string().nullable(),
-  /** The input a photo can be sent to instead of values: the model's only input, when it takes images. */
+  /** The input a photo can be sent to instead of values: the model's one image input. */
   imageInput: z.string().nullable(),
+  /** The model's other inputs, which a photo request carries values for (empty when the image is the only input). */
+  imageOthers: z.array(TryImageOtherSchema),
 });
 export type TryExample = z.infer<typeof TryExampleSchema>;
 

@@ -30,7 +30,7 @@ describe('web serve locally', { skip: haveChromium ? false : `no Chromium at ${C
 
   before(async () => {
     ensureBuilt();
-    ({ dataDir, models } = await prepareWorkspace('modeldock-e2e-serve-', ['iris.onnx', 'cnn.onnx', 'unknown-domain.onnx'], /^(2\d-run-|29-test-|FAILED-serve-)/));
+    ({ dataDir, models } = await prepareWorkspace('modeldock-e2e-serve-', ['iris.onnx', 'cnn.onnx', 'cnn-temperature.onnx', 'unknown-domain.onnx'], /^(2\d-run-|29-test-|FAILED-serve-)/));
     ({ browser, page, web } = await openApp(dataDir));
   });
 
@@ -226,6 +226,33 @@ describe('web serve locally', { skip: haveChromium ? false : `no Chromium at ${C
     // Back to values: the JSON editor and its sample return.
     await page.getByTestId('try-mode-values').click();
     await waitForText(page, 'try-body', /"datatype": "FP32"/);
+    await page.getByTestId('serve-stop').click();
+    await page.locator('[data-testid="serve-state"][data-state="stopped"]').waitFor();
+  });
+
+  step('an image model with another input: the photo and a value for that input go in one request', async () => {
+    await openByPath(path.join(models, 'cnn-temperature.onnx'));
+    await page.getByTestId('step-run').click();
+    await page.getByTestId('serve-start').click();
+    await page.locator('[data-testid="serve-state"][data-state="ready"]').waitFor({ timeout: 60_000 });
+    await page.getByTestId('try-tab-lesson').click();
+    await page.getByTestId('try-mode-photo').click();
+    await page.getByTestId('try-photo-input').setInputFiles(path.join(models, 'street.png'));
+    const value = page.getByTestId('try-photo-value-temperature');
+    await value.waitFor();
+    assert.match(await page.getByTestId('try-photo-others').innerText(), /Value for input temperature\s*float32 \[batch, 1\]/);
+    await value.fill('[50]');
+    await waitForText(page, 'try-curl', /-F 'image=@street\.png' \\\n\s*-F 'temperature=\[50\]'/);
+    await page.getByTestId('try-send').click();
+    await page.locator('[data-testid="try-result"][data-status="200"]').waitFor();
+    const hot = (JSON.parse(await page.getByTestId('try-response').innerText()) as { predictions: number[][] }).predictions[0];
+    assert.ok(Math.max(...hot) < 0.15, `a temperature of 50 flattens the scores: ${hot}`);
+    await page.getByTestId('try-panel').scrollIntoViewIfNeeded();
+    await shoot(page, '29-run-try-photo-other-input');
+    await value.fill('[1,');
+    await page.getByTestId('try-send').click();
+    await page.getByTestId('try-error').waitFor();
+    assert.match(await page.getByTestId('try-error').innerText(), /The value for input "temperature" is not valid JSON/);
     await page.getByTestId('serve-stop').click();
     await page.locator('[data-testid="serve-state"][data-state="stopped"]').waitFor();
   });

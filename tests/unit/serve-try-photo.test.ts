@@ -91,6 +91,42 @@ describe('trying an image model with a photo', () => {
     assert.match(JSON.stringify(await engine.invoke('serve.example', { modelPath: cnn, protocol: 'lesson', image })), /-F 'image=@cat photo\.png'/);
   });
 
+  it('an image model with another input: the photo and a value for it go together, in every protocol and every curl command', async () => {
+    const model = path.join(dir, 'cnn-temperature.onnx');
+    fs.copyFileSync(path.join(await ensureFixtures(), 'cnn-temperature.onnx'), model);
+    const example = await engine.invoke('serve.example', { modelPath: model, protocol: 'lesson' });
+    assert.equal(example.imageInput, 'image');
+    assert.deepEqual(example.imageOthers.map((o) => [o.name, o.type]), [['temperature', 'float32 [batch, 1]']]);
+    assert.match(example.imageOthers[0].sample, /^\[[\d.e-]+\]$/, 'one row of the input, as JSON');
+    await engine.invoke('serve.start', { modelPath: model });
+    const scores = async (temperature: string) => {
+      const sent = { ...image, values: { temperature } };
+      let reference: number[] | null = null;
+      for (const protocol of TRY_PROTOCOLS) {
+        const result = await engine.invoke('serve.try', { modelPath: model, protocol, image: sent });
+        assert.equal(result.status, 200, `${protocol}: ${result.body}`);
+        reference ??= scoresOf(result.body);
+        assertSameScores(scoresOf(result.body), reference, `${protocol}, temperature ${temperature}`);
+        const shown = await engine.invoke('serve.example', { modelPath: model, protocol, image: sent });
+        assert.match(shown.body, /temperature/, `${protocol}: the request's outline shows the other input`);
+        if (haveCurl) assertSameScores(scoresOf(execFileSync('/bin/sh', ['-c', shown.curl], { cwd: dir, encoding: 'utf8' })), reference, `${protocol} curl`);
+      }
+      return reference!;
+    };
+    const cool = await scores('[1]');
+    const hot = await scores('[50]');
+    // The value really reaches the model: a high temperature flattens the scores towards 1/10 each.
+    assert.ok(Math.max(...hot) < Math.max(...cool), `temperature 50 flattens the scores (${Math.max(...hot)} vs ${Math.max(...cool)})`);
+    assert.ok(Math.abs(Math.max(...hot) - 0.1) < 0.05);
+
+    const bad = { ...image, values: { temperature: '[1,' } };
+    await assert.rejects(engine.invoke('serve.try', { modelPath: model, protocol: 'v2', image: bad }), /The value for input "temperature" is not valid JSON/);
+    // Without the value the server names what is missing.
+    const missing = await engine.invoke('serve.try', { modelPath: model, protocol: 'lesson', image });
+    assert.equal(missing.status, 400);
+    assert.match(missing.body, /temperature/);
+  });
+
   it('a file that is not an image is the server\'s 415, named', async () => {
     const text = { ...image, fileName: 'notes.png', base64: Buffer.from('hello').toString('base64') };
     for (const protocol of TRY_PROTOCOLS) {

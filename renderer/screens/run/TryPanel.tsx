@@ -1,6 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ErrorInfo } from '../../../shared/errors';
-import type { ServeTryResponse, TryExample, TryImage, TryProtocol } from '../../../shared/schemas/serve';
+import type { ServeTryResponse, TryExample, TryImage, TryImageOther, TryProtocol } from '../../../shared/schemas/serve';
 import { api } from '../../api/client';
 import { errorInfoOf } from '../../api/api-error';
 import { Card } from '../../components/Card';
@@ -38,10 +38,17 @@ export function TryPanel({ modelPath, serverUrl, ready, target }: { modelPath: s
   const [imageInput, setImageInput] = useState<string | null>(null);
   const [mode, setMode] = useState<'values' | 'photo'>('values');
   const [photo, setPhoto] = useState<ChosenPhoto | null>(null);
+  // The values typed for the model's other inputs (those it takes beside the photo), by input name.
+  const [imageOthers, setImageOthers] = useState<TryImageOther[]>([]);
+  const [otherValues, setOtherValues] = useState<Record<string, string>>({});
   const requestId = useRef(0);
   const info = PROTOCOLS.find((p) => p.id === protocol)!;
   const body = drafts[protocol];
-  const image = mode === 'photo' && photo ? photo.image : undefined;
+  const image = useMemo<TryImage | undefined>(() => {
+    if (mode !== 'photo' || !photo) return undefined;
+    if (!imageOthers.length) return photo.image;
+    return { ...photo.image, values: Object.fromEntries(imageOthers.map((o) => [o.name, otherValues[o.name] ?? o.sample])) };
+  }, [mode, photo, imageOthers, otherValues]);
   const resultKey = `${mode}:${protocol}`;
 
   // The sample body for a protocol the user has not edited yet, and the curl command for whatever is in the editor
@@ -55,6 +62,8 @@ export function TryPanel({ modelPath, serverUrl, ready, target }: { modelPath: s
         setExample(answer);
         setExampleError(null);
         setImageInput(answer.imageInput);
+        // Kept as is when unchanged, so the photo request above is not rebuilt (and asked for again) by every answer.
+        setImageOthers((current) => (JSON.stringify(current) === JSON.stringify(answer.imageOthers) ? current : answer.imageOthers));
         if (body === undefined && !image) setDrafts((d) => (d[protocol] === undefined ? { ...d, [protocol]: answer.body } : d));
       } catch (e) {
         if (id === requestId.current) setExampleError(errorInfoOf(e).message);
@@ -111,7 +120,8 @@ export function TryPanel({ modelPath, serverUrl, ready, target }: { modelPath: s
           </div>
         )}
         {photoMode ? (
-          <TryPhoto input={imageInput!} photo={photo} onPhoto={setPhoto} requestShape={image && shownExample ? shownExample.body : null} />
+          <TryPhoto input={imageInput!} photo={photo} onPhoto={setPhoto} requestShape={image && shownExample ? shownExample.body : null}
+            others={imageOthers} values={otherValues} onValue={(name, text) => setOtherValues((v) => ({ ...v, [name]: text }))} />
         ) : (
           <div className="field">
             <span className="field-label-row">

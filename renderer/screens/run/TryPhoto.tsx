@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import type { TryImage } from '../../../shared/schemas/serve';
+import type { TryImage, TryImageOther } from '../../../shared/schemas/serve';
 
 /** The largest photo the panel sends (the server's own body limit is 32 MB by default). */
 const MAX_PHOTO_BYTES = 24 * 1024 * 1024;
@@ -15,11 +15,15 @@ export interface ChosenPhoto {
  * The photo an image model is tried with: picked here, read by the page (the renderer has no file system), and
  * sent by the engine in each protocol's own way. The thumbnail shows the file as the browser displays it.
  */
-export function TryPhoto({ input, photo, onPhoto, requestShape }: {
+export function TryPhoto({ input, photo, onPhoto, requestShape, others, values, onValue }: {
   input: string;
   photo: ChosenPhoto | null;
   onPhoto: (photo: ChosenPhoto | null) => void;
   requestShape: string | null;
+  /** The model's other inputs: each gets a value that goes beside the photo. */
+  others: TryImageOther[];
+  values: Record<string, string>;
+  onValue: (name: string, text: string) => void;
 }) {
   const fileRef = useRef<HTMLInputElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -71,6 +75,21 @@ export function TryPhoto({ input, photo, onPhoto, requestShape }: {
           {problem && <span className="field-error" role="alert" data-testid="try-photo-problem">{problem}</span>}
         </div>
       </div>
+      {others.length > 0 && (
+        <div className="try-photo-others" data-testid="try-photo-others">
+          {others.map((other) => (
+            <label key={other.name} className="field">
+              <span className="field-label">Value for input <span className="mono">{other.name}</span> <span className="muted mono small">{other.type}</span></span>
+              <input className="input mono input-wide" value={values[other.name] ?? other.sample} spellCheck={false}
+                onChange={(e) => onValue(other.name, e.target.value)} data-testid={`try-photo-value-${other.name}`} />
+            </label>
+          ))}
+          <span className="field-help">
+            This model takes {others.length === 1 ? 'another input' : 'other inputs'} besides the photo: one row&apos;s value for each, as JSON,
+            goes in the same request (a form field, a key of the V1 instance, a V2 tensor). The sample is made up; put in a real value.
+          </span>
+        </div>
+      )}
       {photo && requestShape && (
         <details className="disclosure">
           <summary>What the request carries</summary>
