@@ -23,6 +23,7 @@ export function statusOf(t: TrackedContainer): ContainerStatus {
     exitCode: t.exitCode,
     error: t.error ? t.error.toInfo() : null,
     modelName: t.modelName,
+    plan: t.logs.plan,
   };
 }
 
@@ -49,6 +50,7 @@ export function summaryStatus(info: Docker.ContainerInfo): ContainerStatus {
     exitCode: exit ? Number(exit[1]) : null,
     error: null,
     modelName: info.Labels?.[MODEL_NAME_LABEL] ?? null,
+    plan: null,
   };
 }
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { ModelDockError, cancelledError, type ErrorInfo } from '../../shared/errors';
 import type { LogLine, ServerState, ServerStatus, ServingPlan } from '../../shared/schemas/serve';
 import type { RuntimeConfig } from '../../shared/schemas/serving';
-import { problemText, type LogBuffer } from './log-buffer';
+import { jsonFields, problemText, type LogBuffer } from './log-buffer';
 import { MetricsTracker } from './metrics-summary';
 import { readyPlan } from './ready-plan';
 import { runtimeEnv } from './runtime-script';
@@ -129,7 +129,7 @@ export class LocalServer {
 
       this.readLines(child, 'stdout', (line) => {
         if (line.event === 'listening') {
-          const fields = safeJson(line.raw);
+          const fields = jsonFields(line.raw);
           const port = Number(fields?.port);
           if (Number.isInteger(port) && port > 0) {
             this.port = port;
@@ -137,7 +137,7 @@ export class LocalServer {
           }
           options.onStep?.('listening');
         } else if (line.event === 'ready' && this.state === 'starting') {
-          const fields = safeJson(line.raw);
+          const fields = jsonFields(line.raw);
           this.loadMs = typeof fields?.loadMs === 'number' ? fields.loadMs : null;
           this.warmupMs = typeof fields?.warmupMs === 'number' ? fields.warmupMs : null;
           this.plan = readyPlan(fields);
@@ -249,7 +249,7 @@ export class LocalServer {
   private firstProblem(): string {
     const problem = this.logs.problems(20).filter((l) => l.stream !== 'app')[0];
     if (!problem) return '.';
-    const fields = safeJson(problem.raw);
+    const fields = jsonFields(problem.raw);
     const text = fields ? problemText(fields) || problem.message : problem.message;
     return `: ${text.replace(/^modeldock-serve:\s*/, '')}`;
   }
@@ -276,17 +276,8 @@ export class LocalServer {
  */
 function isMetricsScrape(line: string): boolean {
   if (!line.includes('"/metrics"')) return false;
-  const fields = safeJson(line);
+  const fields = jsonFields(line);
   return fields?.event === 'request' && fields.path === '/metrics' && fields.method === 'GET';
-}
-
-function safeJson(text: string): Record<string, unknown> | null {
-  try {
-    const value = JSON.parse(text) as unknown;
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** A server bound to every address is still reached from this machine through loopback. */

@@ -11,6 +11,7 @@ const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 export class LogBuffer {
   private readonly lines: LogLine[] = [];
   private lastSeq = 0;
+  private latestPlan: ServingPlan | null = null;
 
   constructor(private readonly capacity = 2000) {}
 
@@ -18,9 +19,18 @@ export class LogBuffer {
     return this.lastSeq;
   }
 
+  /**
+   * The plan in the runtime's latest "ready" line (see ready-plan.ts), kept when that line itself has scrolled out of
+   * the buffer under a day of request lines.
+   */
+  get plan(): ServingPlan | null {
+    return this.latestPlan;
+  }
+
   /** Adds one line as written by the runtime (JSON or plain text). */
   push(raw: string, stream: LogLine['stream']): LogLine {
     const line = parseLogLine(raw, stream, ++this.lastSeq);
+    if (line.event === 'ready' && stream === 'stdout') this.latestPlan = readyPlan(jsonFields(raw));
     this.lines.push(line);
     if (this.lines.length > this.capacity) this.lines.splice(0, this.lines.length - this.capacity);
     return line;
@@ -41,6 +51,16 @@ export class LogBuffer {
 
   tail(count = 20): LogLine[] {
     return this.lines.slice(-count);
+  }
+}
+
+/** A log line's JSON object, or null when the line is not one. */
+export function jsonFields(text: string): Record<string, unknown> | null {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
   }
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorInfoSchema } from '../errors';
-import { LogLineSchema, TryImageSchema, TryProtocolSchema } from './serve';
+import { LogLineSchema, ServingPlanSchema, TryImageSchema, TryProtocolSchema } from './serve';
 import { PlatformSchema } from './spec';
 
 /**
@@ -245,6 +245,8 @@ export const ContainerStatusSchema = z.object({
   /** Why it failed, with its last log lines in detail. */
   error: ErrorInfoSchema.nullable(),
   modelName: z.string().nullable(),
+  /** What the runtime measured at warm-up and decided (from its ready log line); null until it is ready. */
+  plan: ServingPlanSchema.nullable(),
 });
 export type ContainerStatus = z.infer<typeof ContainerStatusSchema>;
 

@@ -42,6 +42,10 @@ describe('a serving container on 127.0.0.1', () => {
     assert.equal(steps.length, 4);
     assert.ok(status.readyMs !== null && status.readyMs < 20_000, `ready in ${status.readyMs} ms`);
     assert.equal(status.modelName, 'iris');
+    // What the runtime decided at warm-up, read from its ready line: the CPU it sees is the container's limit.
+    const plan = await waitFor('the serving plan', async () => (await fx.engine.invoke('container.status', { id: status.id })).plan);
+    assert.equal(plan.cpus, 1);
+    assert.ok(plan.batching && plan.batching.effective >= 1, 'iris can batch; the plan says how far');
 
     const info = await docker.getContainer(status.id).inspect();
     assert.equal(info.HostConfig.NanoCpus, 1e9);

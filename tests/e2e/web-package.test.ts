@@ -174,6 +174,9 @@ describe('web package and run in Docker', { skip }, () => {
     const ready = await fetch(`${containerUrl}/readyz`);
     assert.equal(ready.status, 200);
     await page.locator('[data-testid="step-dot-run"][data-status="ready"]').waitFor();
+    // What the runtime in the container measured and decided, as the local server card shows it.
+    await waitForText(page, 'container-plan-inference', /^On the server thread, between requests$/);
+    assert.match(await page.getByTestId('container-plan-batching').innerText(), /^Up to \d+ rows per model call/);
     await shootBoth(page, '35-run-container-ready');
   });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeEvent } from '../../main/serving/log-buffer';
+import { LogBuffer, describeEvent } from '../../main/serving/log-buffer';
 import { readyPlan } from '../../main/serving/ready-plan';
 
 // Shaped like resources/serving/src/main.ts's "ready" line.
@@ -39,4 +39,18 @@ test('the log panel and `modeldock serve` describe the ready line with the plan 
   const cnn = { ...tiny, workers: 1, intraOpThreads: 2, inference: 'inference threads (a 1-row run takes 5.018 ms)', batching: { ...tiny.batching, effective: 1 } };
   assert.match(describeEvent(cnn), /; inference in 1 thread of 2 ONNX Runtime threads; batching off \(it does not pay for this model\)$/);
   assert.equal(describeEvent({ event: 'ready', loadMs: 43 }), 'ready: model loaded in 43 ms');
+});
+
+test('a log buffer keeps the plan of the latest ready line, after the line itself has scrolled out', () => {
+  const logs = new LogBuffer(3);
+  assert.equal(logs.plan, null);
+  logs.push(JSON.stringify(tiny), 'stdout');
+  for (let i = 0; i < 5; i++) logs.push(JSON.stringify({ event: 'request', level: 'info', status: 200 }), 'stdout');
+  assert.equal(logs.tail(10).some((l) => l.event === 'ready'), false, 'the ready line is gone from the buffer');
+  assert.equal(logs.plan?.onServerThread, true);
+  assert.equal(logs.plan?.batching?.effective, 32);
+  // A restarted runtime's new line replaces it; a ready line on stderr (not the runtime's log) does not.
+  logs.push(JSON.stringify({ ...tiny, workers: 1, inference: 'inference threads (a 1-row run takes 5 ms)' }), 'stdout');
+  logs.push(JSON.stringify({ ...tiny, workers: 3 }), 'stderr');
+  assert.equal(logs.plan?.workers, 1);
 });

@@ -6,6 +6,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { Why } from '../../components/Why';
 import { bytesText, coresText, msText, timeAgo } from '../../format';
 import type { ContainerDraft, DraftCheck } from './container-settings';
+import { ServingPlanFacts } from './ServingPlanFacts';
 import type { ModelContainer } from './use-container';
 
 type ShownState = ContainerStatus['state'] | 'not-running';
@@ -84,6 +85,8 @@ export function ContainerCard({ container, builds, draft, onDraftChange, check, 
       )}
 
       {error && !starting && <ErrorBanner error={error} onDismiss={container.error ? container.dismissError : undefined} testId="container-error" />}
+
+      {state === 'ready' && status?.plan && <ServingPlanFacts plan={status.plan} testId="container-plan" />}
 
       {builds && images.length === 0 && !live && (
         <div className="empty-inline" data-testid="container-no-image">

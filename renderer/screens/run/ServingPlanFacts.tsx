@@ -24,20 +24,20 @@ function batchingText(batching: ServingPlan['batching']): { value: string; reaso
 }
 
 /** What the server measured at start and decided: where the model runs, and whether requests are batched. */
-export function ServingPlanFacts({ plan }: { plan: ServingPlan }) {
+export function ServingPlanFacts({ plan, testId = 'serve-plan' }: { plan: ServingPlan; testId?: string }) {
   const batching = batchingText(plan.batching);
   return (
-    <div className="serve-plan" data-testid="serve-plan">
+    <div className="serve-plan" data-testid={testId}>
       <div className="serve-plan-title">How it runs your model</div>
       <dl className="serve-plan-facts">
         <dt>Inference</dt>
         <dd>
-          <span data-testid="serve-plan-inference">{inferenceText(plan)}</span>
+          <span data-testid={`${testId}-inference`}>{inferenceText(plan)}</span>
           <span className="serve-plan-reason muted">{measuredReason(plan.inference)}</span>
         </dd>
         <dt>Batching</dt>
         <dd>
-          <span data-testid="serve-plan-batching">{batching.value}</span>
+          <span data-testid={`${testId}-batching`}>{batching.value}</span>
           <span className="serve-plan-reason muted">{batching.reason}</span>
         </dd>
       </dl>
