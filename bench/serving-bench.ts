@@ -165,7 +165,8 @@ async function startRuntimeNoted(results: BenchResults, launch: RuntimeLaunch): 
   const plan = readyPlan(server.readyInfo);
   if (plan) {
     const batching = !plan.batching ? 'not possible' : `${plan.batching.effective > 1 ? `up to ${plan.batching.effective} rows` : 'off'} (${plan.batching.reason})`;
-    results.notes.push(`${launch.name}: ${plan.inference}; batching ${batching}`);
+    const sideBySide = plan.sideBySide ? `; side by side under load: ${plan.sideBySide.adopted ? 'yes' : 'no'} (${plan.sideBySide.reason})` : '';
+    results.notes.push(`${launch.name}: ${plan.inference}; batching ${batching}${sideBySide}`);
   }
   return server;
 }

@@ -123,7 +123,8 @@ function planText(plan: ServingPlan | null): string {
   const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const where = plan.onServerThread ? 'on the server thread' : `in ${count(plan.workers, 'thread')} of ${count(plan.intraOpThreads, 'ONNX Runtime thread')}`;
   const batching = !plan.batching ? 'no batching (no batch axis)' : plan.batching.effective > 1 ? `batching up to ${plan.batching.effective} rows per call` : 'batching off (it does not pay for this model)';
-  return `; inference ${where}; ${batching}`;
+  const underLoad = plan.sideBySide?.adopted ? `; under load ${count(plan.sideBySide.workers, 'one-thread session')} side by side` : '';
+  return `; inference ${where}; ${batching}${underLoad}`;
 }
 
 /** "error" and, when it adds something, "cause": the runtime's own words for what went wrong. */

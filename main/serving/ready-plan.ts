@@ -15,7 +15,14 @@ export function readyPlan(fields: Record<string, unknown> | null): ServingPlan |
     if (!isCount(b.configured) || !isCount(b.effective) || typeof b.maxBatchDelayMs !== 'number' || typeof b.reason !== 'string') return null;
     plan = { configured: b.configured, effective: b.effective, maxBatchDelayMs: b.maxBatchDelayMs, reason: b.reason };
   }
-  return { inference, onServerThread: inference.startsWith('server thread'), workers, intraOpThreads, cpus, batching: plan };
+  return { inference, onServerThread: inference.startsWith('server thread'), workers, intraOpThreads, cpus, batching: plan, sideBySide: sideBySideOf(fields.sideBySide) };
+}
+
+/** Absent in older runtimes' lines and when not considered; a malformed one is treated as absent. */
+function sideBySideOf(value: unknown): ServingPlan['sideBySide'] {
+  if (!value || typeof value !== 'object') return null;
+  const { adopted, workers, reason } = value as Record<string, unknown>;
+  return typeof adopted === 'boolean' && isCount(workers) && typeof reason === 'string' ? { adopted, workers, reason } : null;
 }
 
 function isCount(value: unknown): value is number {

@@ -30,6 +30,15 @@ export const ServingPlanSchema = z.object({
     maxBatchDelayMs: z.number(),
     reason: z.string(),
   }).nullable(),
+  /**
+   * Under load, one-thread sessions side by side instead of the one session with every thread (measured at warm-up;
+   * a lone request keeps the wide session). null: not considered (the model batches, runs ahead, or has one CPU).
+   */
+  sideBySide: z.object({
+    adopted: z.boolean(),
+    workers: z.number().int(),
+    reason: z.string(),
+  }).nullable(),
 });
 export type ServingPlan = z.infer<typeof ServingPlanSchema>;
 

@@ -51,7 +51,8 @@ const dispatched = async (server: RunningServer) => metricValue(await metrics(se
 const modelCalls = async (server: RunningServer) => metricValue(await metrics(server), /^modeldock_inference_duration_seconds_count (\S+)$/m);
 
 test('a request whose client hangs up while it waits is withdrawn: no model run, counted as 499', async (t) => {
-  const server = await startServer(t, { args: ['--model', writeSlowModel(tempDir(t), 600)], env: { MODELDOCK_MAX_BATCH_SIZE: '1' } });
+  // One session, so the later requests wait in the queue (side by side they would run at once on narrow sessions).
+  const server = await startServer(t, { args: ['--model', writeSlowModel(tempDir(t), 600)], env: { MODELDOCK_MAX_BATCH_SIZE: '1', MODELDOCK_SIDE_BY_SIDE: 'off' } });
   const heavy = await rowsForMs(server, 1500);
   const callsBefore = await modelCalls(server);
   const dispatchedBefore = await dispatched(server);

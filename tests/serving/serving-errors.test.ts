@@ -153,7 +153,8 @@ test('compressed bodies (Content-Encoding gzip or deflate, as Triton clients sen
 test('a full queue answers 503 with Retry-After; a slow answer is 504; both leave the server serving', async (t) => {
   const dir = tempDir(t);
   const slow = writeSlowModel(dir, 600);
-  const server = await startServer(t, { args: ['--model', slow], env: { MODELDOCK_MAX_QUEUE: '1', MODELDOCK_MAX_BATCH_SIZE: '1', MODELDOCK_REQUEST_TIMEOUT_MS: '400' } });
+  // One session, so a second request waits behind the heavy one (side by side it would run on a narrow session).
+  const server = await startServer(t, { args: ['--model', slow], env: { MODELDOCK_MAX_QUEUE: '1', MODELDOCK_MAX_BATCH_SIZE: '1', MODELDOCK_REQUEST_TIMEOUT_MS: '400', MODELDOCK_SIDE_BY_SIDE: 'off' } });
   const rows = (n: number) => ({ instances: Array.from({ length: n }, () => Array.from({ length: 512 }, (_, k) => (k % 7) / 7)) });
   // Size the slow request from the fastest of a few measured ones (a loaded machine only makes the real request
   // slower): about two seconds of work, far past the 400 ms limit.

@@ -14,7 +14,18 @@ test('a tiny model: on the server thread, batching on, with the measured reasons
   assert.deepEqual(readyPlan(tiny), {
     inference: tiny.inference, onServerThread: true, workers: 0, intraOpThreads: 1, cpus: 2,
     batching: { configured: 32, effective: 32, maxBatchDelayMs: 0, reason: tiny.batching.reason },
+    sideBySide: null,
   });
+});
+
+test('a model that does not batch, with the side-by-side decision (kept or not); a malformed one reads as absent', () => {
+  const reason = '2 one-thread sessions side by side gave 237 runs/s vs 217 for the 2-thread session (+9%)';
+  const line = { ...tiny, workers: 1, intraOpThreads: 2, inference: 'inference threads (a 1-row run takes 4.1 ms)', batching: { ...tiny.batching, effective: 1 }, sideBySide: { adopted: true, workers: 2, reason } };
+  assert.deepEqual(readyPlan(line)?.sideBySide, { adopted: true, workers: 2, reason });
+  assert.match(describeEvent(line), /; batching off \(it does not pay for this model\); under load 2 one-thread sessions side by side$/);
+  assert.equal(readyPlan({ ...line, sideBySide: { ...line.sideBySide, adopted: false } })?.sideBySide?.adopted, false);
+  assert.doesNotMatch(describeEvent({ ...line, sideBySide: { ...line.sideBySide, adopted: false } }), /under load/);
+  assert.equal(readyPlan({ ...line, sideBySide: { adopted: 'yes' } })?.sideBySide, null);
 });
 
 test('a CNN in threads with batching calibrated off, and a model that cannot batch', () => {
@@ -43,7 +54,8 @@ test('the log panel and `modeldock serve` describe the ready line with the plan 
 
 test('a log buffer keeps the plan of the latest ready line, after the line itself has scrolled out', () => {
   const logs = new LogBuffer(3);
-  assert.equal(logs.plan, null);
+  const before = logs.plan;
+  assert.equal(before, null, 'no plan before a ready line');
   logs.push(JSON.stringify(tiny), 'stdout');
   for (let i = 0; i < 5; i++) logs.push(JSON.stringify({ event: 'request', level: 'info', status: 200 }), 'stdout');
   assert.equal(logs.tail(10).some((l) => l.event === 'ready'), false, 'the ready line is gone from the buffer');

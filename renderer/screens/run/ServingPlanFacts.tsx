@@ -40,11 +40,25 @@ export function ServingPlanFacts({ plan, testId = 'serve-plan' }: { plan: Servin
           <span data-testid={`${testId}-batching`}>{batching.value}</span>
           <span className="serve-plan-reason muted">{batching.reason}</span>
         </dd>
+        {plan.sideBySide && (
+          <>
+            <dt>Under load</dt>
+            <dd>
+              <span data-testid={`${testId}-under-load`}>
+                {plan.sideBySide.adopted
+                  ? `${plan.sideBySide.workers} one-thread sessions side by side; a lone request still gets all ${plural(plan.intraOpThreads, 'thread')}`
+                  : 'The same session for every request'}
+              </span>
+              <span className="serve-plan-reason muted">{plan.sideBySide.reason}</span>
+            </dd>
+          </>
+        )}
       </dl>
       <Why summary="How were these chosen?">
         <p>The server timed your model when it started, on this machine. A model that answers in a fraction of a millisecond runs on the server thread itself: handing it to another thread would cost more than the work. Larger models run in inference threads, so health checks and metrics still answer while the model computes.</p>
+        <p>A model that cannot batch may instead run as several one-thread copies side by side when requests queue: each request then keeps one CPU to itself, instead of all of them taking turns on every CPU and waiting for each other at every layer. It costs one more copy of the model in memory per copy.</p>
         <p>Batching stacks requests that arrive together into one model call. It is kept only when a call on several rows is clearly cheaper per row than one row at a time; otherwise requests would just wait for each other. In production the same measurement runs again on the production machine.</p>
-        <p>To change them, set <span className="mono">serving.maxBatchSize</span>, <span className="mono">serving.maxBatchDelayMs</span> or <span className="mono">serving.threads</span> in the spec.</p>
+        <p>To change them, set <span className="mono">serving.maxBatchSize</span>, <span className="mono">serving.maxBatchDelayMs</span> or <span className="mono">serving.threads</span> in the spec (<span className="mono">MODELDOCK_SIDE_BY_SIDE=off</span> keeps one session).</p>
       </Why>
     </div>
   );

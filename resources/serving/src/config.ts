@@ -34,6 +34,8 @@ export interface StartOptions {
   fastLane: boolean;
   /** MODELDOCK_COMPRESSION: answers of 1 KB or more go compressed to clients that ask (Accept-Encoding); on by default. */
   compression: boolean;
+  /** MODELDOCK_SIDE_BY_SIDE: under load, one-thread sessions may run side by side when measured faster (side-by-side.ts). */
+  sideBySide: boolean;
 }
 
 export const USAGE = `Usage: modeldock-serve [--config FILE] [--model FILE] [--port N] [--host ADDR]
@@ -125,6 +127,7 @@ export function loadStartOptions(argv: string[], env: NodeJS.ProcessEnv): StartO
     config, source, host, port, workers, inferencePlacement: placementText, bareModel: !configPath,
     fastLane: envSwitch(env, 'MODELDOCK_FAST_LANE', true),
     compression: envSwitch(env, 'MODELDOCK_COMPRESSION', true),
+    sideBySide: envSwitch(env, 'MODELDOCK_SIDE_BY_SIDE', true),
   };
 }
 

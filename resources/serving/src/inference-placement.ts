@@ -20,6 +20,8 @@ export interface Placement {
   runAhead: boolean;
   /** For the "ready" log line. */
   reason: string;
+  /** The largest batch's session.run time in a thread (null when it could not be timed). */
+  runMs: number | null;
 }
 
 export interface PlacementOptions {
@@ -40,7 +42,7 @@ export async function chooseInferencePlacement(pool: WorkerPool, inputs: IoMeta[
   const timed = await timeLargestBatch(pool, inputs, rows);
   const threads = (why: string): Placement => {
     const runAhead = timed.ms !== null && timed.ms < RUN_AHEAD_MAX_MS;
-    return { inline: null, runAhead, reason: `inference threads (${why}${runAhead ? `; under ${RUN_AHEAD_MAX_MS} ms, so a busy thread holds the next batch` : ''})` };
+    return { inline: null, runAhead, runMs: timed.ms, reason: `inference threads (${why}${runAhead ? `; under ${RUN_AHEAD_MAX_MS} ms, so a busy thread holds the next batch` : ''})` };
   };
   const measured = timed.ms === null ? `timing a ${rows}-row run failed: ${timed.error}` : `a ${rows}-row run takes ${timed.ms.toFixed(3)} ms`;
   if (options.mode === 'threads') return threads(`MODELDOCK_INFERENCE=threads; ${measured}`);
@@ -49,7 +51,7 @@ export async function chooseInferencePlacement(pool: WorkerPool, inputs: IoMeta[
   try {
     const inline = await InlineRunner.create(modelPath, pool.io);
     const call = inline.formsBatchAtTurnEnd ? 'ONNX Runtime called synchronously' : 'through the public session API (MODELDOCK_ORT_SYNC=0 or no native binding)';
-    return { inline, runAhead: false, reason: `server thread (${measured}, under ${INLINE_MAX_MS} ms: a hand-off to a thread would cost more; ${call})` };
+    return { inline, runAhead: false, runMs: timed.ms, reason: `server thread (${measured}, under ${INLINE_MAX_MS} ms: a hand-off to a thread would cost more; ${call})` };
   } catch (error) {
     return threads(`${measured}; a server-thread session failed: ${errorText(error)}`);
   }

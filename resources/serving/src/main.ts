@@ -21,6 +21,7 @@ import { outputKind } from '../../../main/monitoring/output-kind';
 import { RUNTIME_VERSION, ModelServer, type ServerMonitoring } from './server';
 import { createServerMetrics } from './server-metrics';
 import { chooseInferencePlacement } from './inference-placement';
+import { chooseSideBySide, modelFileBytes, type SideBySide } from './side-by-side';
 import { ModelLoadError, WorkerPool, type InferenceRunner } from './worker-pool';
 
 /**
@@ -186,11 +187,19 @@ async function main(): Promise<void> {
     workersRequested: options.workers !== null,
     mode: options.inferencePlacement,
   });
+  let sideBySide: SideBySide | null = null;
   if (placement.inline) {
     runner = placement.inline;
     await pool.close();
   } else {
     pool.runAhead = placement.runAhead;
+    const unbatched = !model.batchable || batching.effective <= 1;
+    if (options.sideBySide && options.workers === null && plan.workers === 1 && unbatched && !placement.runAhead && placement.runMs !== null) {
+      sideBySide = await chooseSideBySide(pool, model.inputs, {
+        budget: plan.intraOpThreads, runMs: placement.runMs, modelBytes: modelFileBytes(config.model.path),
+        rssBytes: process.memoryUsage.rss(), limitBytes: memoryLimitBytes(),
+      });
+    }
   }
   const warmupMs = performance.now() - warmStarted;
   if (model.imageInputs.size > 0) {
@@ -257,6 +266,7 @@ async function main(): Promise<void> {
     ...(images ? { imageThreads: images.threadCount, maxImageMegapixels: Math.round(images.maxPixels / 1e4) / 100 } : {}),
     intraOpThreads: placement.inline ? 1 : plan.intraOpThreads,
     inference: placement.reason,
+    ...(sideBySide ? { sideBySide } : {}),
     cpus: plan.cpus,
     monitoring: monitor ? { features: monitor.features.length, profile: monitoring.profile !== null, windowSize: monitoring.windowSize, feedback: serverMonitoring.feedback !== null } : false,
   });

@@ -172,10 +172,12 @@ export class Scheduler {
     const feeds = jobs.length === 1 ? jobs[0].feeds : stackFeeds(jobs.map((j) => j.feeds), rows);
     // Once per model call, and before the run: the typed arrays are handed over to the inference thread.
     this.observer?.observeInputs(feeds);
+    // Nothing else queued or running: the batch may have every CPU (the wide session, when there are narrow ones).
+    const alone = this.running === 0 && this.queue.length === 0;
     this.running++;
     let result: RunOutput;
     try {
-      result = await this.pool.run(feeds);
+      result = await this.pool.run(feeds, alone);
     } catch (error) {
       this.running--;
       if (ahead) observeQueue(performance.now());

@@ -1,0 +1,120 @@
+import * as fs from 'node:fs';
+import { copyFeeds } from '../../../main/inference/host-tensor';
+import { makeSampleInputs } from '../../../main/inference/sample-inputs';
+import type { IoMeta } from '../../../main/inference/worker-protocol';
+import { errorText } from './log';
+import type { WorkerPool } from './worker-pool';
+
+/**
+ * Whether, under load, one-thread sessions should run side by side (WorkerPool.addNarrow) instead of every request
+ * queueing for the one session that has all the threads. Decided at warm-up by measuring both on this machine:
+ * a model whose layers split well over threads keeps one wide session; one whose threads wait on each other (or
+ * on the HTTP thread preempting one of them) finishes more requests side by side. On 2 CPUs the benchmark's CNN
+ * did 12-14% more images per second side by side at 16 and 64 connections. A lone request still gets the wide
+ * session, so latency at low load does not change.
+ *
+ * Only for models that do not batch (batching already keeps a wide session busy with whole batches), that run in
+ * inference threads without run-ahead, and whose extra copies fit in memory.
+ */
+export interface SideBySide {
+  /** The narrow threads were kept. */
+  adopted: boolean;
+  /** How many narrow threads were measured. */
+  workers: number;
+  reason: string;
+}
+
+export interface SideBySideOptions {
+  /** The thread budget, all of it in the one wide session now. */
+  budget: number;
+  /** The wide session's 1-row run time, measured at warm-up. */
+  runMs: number;
+  modelBytes: number;
+  rssBytes: number;
+  limitBytes: number | null;
+}
+
+/**
+ * Kept unless side by side is clearly slower when measured alone. Alone it reads -1% to +9% for the benchmark's CNN
+ * from one start to the next, yet under load it served 12-14% more: what it saves is the wide session's threads
+ * waiting for each other when the HTTP thread preempts one, which a measurement without requests does not see.
+ */
+export const MIN_GAIN = -0.05;
+/** Each way is timed for this long (and at least MIN_RUNS runs), in two alternating halves. */
+const MEASURE_MS = 400;
+const MIN_RUNS = 3;
+/** Past this a run is long enough that the threads' waits are a small share, and measuring would delay readiness. */
+const MAX_RUN_MS = 50;
+/** A session takes about twice its file in memory (weights, plus ONNX Runtime's prepacked copies and arenas). */
+const SESSION_BYTES_PER_MODEL_BYTE = 2;
+
+/** Why side by side is not measured (null: it should be); `budget` under 2 is not worth a word. */
+export function sideBySideSkip(options: SideBySideOptions): string | null {
+  if (options.runMs > MAX_RUN_MS) return `a run takes ${options.runMs.toFixed(0)} ms, over ${MAX_RUN_MS} ms: the threads' waits are a small share of it`;
+  const extra = options.budget * SESSION_BYTES_PER_MODEL_BYTE * options.modelBytes;
+  if (options.limitBytes !== null && options.rssBytes + extra > 0.8 * options.limitBytes) {
+    return `${options.budget} more copies of the model (about ${mb(extra)}) would not fit the ${mb(options.limitBytes)} memory limit`;
+  }
+  return null;
+}
+
+/** Null when there is nothing to decide (one CPU). */
+export async function chooseSideBySide(pool: WorkerPool, inputs: IoMeta[], options: SideBySideOptions): Promise<SideBySide | null> {
+  if (options.budget < 2) return null;
+  const workers = options.budget;
+  const skip = sideBySideSkip(options);
+  if (skip) return { adopted: false, workers, reason: skip };
+  try {
+    await pool.addNarrow(workers);
+    const sample = makeSampleInputs(inputs, 'sample', 1, { firstDim: 1 });
+    // First runs of a fresh session are slow (allocation, first-touch): one each before timing.
+    await Promise.all(Array.from({ length: workers }, () => pool.run(copyFeeds(sample))));
+    let wide = { runs: 0, ms: 0 };
+    let narrow = { runs: 0, ms: 0 };
+    for (let half = 0; half < 2; half++) {
+      wide = add(wide, await timed(MEASURE_MS / 2, 1, () => pool.run(copyFeeds(sample), true)));
+      narrow = add(narrow, await timed(MEASURE_MS / 2, workers, () => pool.run(copyFeeds(sample))));
+    }
+    const wideRate = (wide.runs / wide.ms) * 1000;
+    const narrowRate = (narrow.runs / narrow.ms) * 1000;
+    const gain = narrowRate / wideRate - 1;
+    const measured = `${workers} one-thread sessions side by side gave ${Math.round(narrowRate).toLocaleString('en-US')} runs/s vs ${Math.round(wideRate).toLocaleString('en-US')} for the ${options.budget}-thread session (${gain >= 0 ? '+' : ''}${Math.round(gain * 100)}%)`;
+    if (gain >= MIN_GAIN) return { adopted: true, workers, reason: measured };
+    await pool.dropNarrow();
+    return { adopted: false, workers, reason: `${measured}: more than ${Math.round(-MIN_GAIN * 100)}% slower, so one session serves every request` };
+  } catch (error) {
+    await pool.dropNarrow().catch(() => undefined);
+    return { adopted: false, workers, reason: `measuring failed (${errorText(error)}); one session serves every request` };
+  }
+}
+
+/** Runs `loops` copies of `run` back to back each, for at least `ms` and MIN_RUNS runs a loop. */
+async function timed(ms: number, loops: number, run: () => Promise<unknown>): Promise<{ runs: number; ms: number }> {
+  const started = performance.now();
+  let runs = 0;
+  await Promise.all(Array.from({ length: loops }, async () => {
+    for (let i = 0; i < MIN_RUNS || performance.now() - started < ms; i++) {
+      await run();
+      runs++;
+    }
+  }));
+  return { runs, ms: performance.now() - started };
+}
+
+function add(a: { runs: number; ms: number }, b: { runs: number; ms: number }): { runs: number; ms: number } {
+  return { runs: a.runs + b.runs, ms: a.ms + b.ms };
+}
+
+function mb(bytes: number): string {
+  return `${Math.round(bytes / 1024 / 1024)} MB`;
+}
+
+/** The model file's size, for the memory estimate (0 when it cannot be read: the limit check then passes). */
+export function modelFileBytes(modelPath: string): number {
+  try {
+    return fs.statSync(modelPath).size;
+  } catch {
+    return 0;
+  }
+}
+
