@@ -10,8 +10,9 @@ import type { WorkerPool } from './worker-pool';
  * queueing for the one session that has all the threads. Decided at warm-up by measuring both on this machine:
  * a model whose layers split well over threads keeps one wide session; one whose threads wait on each other (or
  * on the HTTP thread preempting one of them) finishes more requests side by side. On 2 CPUs the benchmark's CNN
- * did 12-14% more images per second side by side at 16 and 64 connections. A lone request still gets the wide
- * session, so latency at low load does not change.
+ * (V2 binary, A/B of two builds) did 1-4% more images per second side by side at 16 connections and 12-16% more at
+ * 64, and its 886 KB V2 JSON requests 2-9% more. A lone request still gets the wide session, so latency at low load
+ * does not change.
  *
  * Only for models that do not batch (batching already keeps a wide session busy with whole batches), that run in
  * inference threads without run-ahead, and whose extra copies fit in memory.
@@ -36,7 +37,7 @@ export interface SideBySideOptions {
 
 /**
  * Kept unless side by side is clearly slower when measured alone. Alone it reads -1% to +9% for the benchmark's CNN
- * from one start to the next, yet under load it served 12-14% more: what it saves is the wide session's threads
+ * from one start to the next, yet under load it was never slower: what it saves is the wide session's threads
  * waiting for each other when the HTTP thread preempts one, which a measurement without requests does not see.
  */
 export const MIN_GAIN = -0.05;

@@ -112,9 +112,9 @@ export class WorkerPool implements InferenceRunner {
   /**
    * Adds `count` threads with a one-thread session each. From then on a batch with nothing else queued or running
    * still goes to the wide session (every CPU on one request: the lowest latency), and batches that queue go to the
-   * narrow ones, which run side by side: on 2 CPUs two one-thread runs of a CNN finished 12-14% more images per second
-   * than one two-thread run, whose threads wait for each other at every layer (and for the slower one when the HTTP
-   * thread preempts it). Each narrow thread holds the model once more in memory.
+   * narrow ones, which run side by side instead of taking turns on one two-thread session, whose threads wait for
+   * each other at every layer (and for the slower one when the HTTP thread preempts it). See side-by-side.ts for
+   * when, and what it gained. Each narrow thread holds the model once more in memory.
    */
   async addNarrow(count: number): Promise<void> {
     await Promise.all(Array.from({ length: count }, () => this.spawn('narrow')));
