@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { HostTensor } from '../../main/inference/host-tensor';
 import { Logger } from '../../resources/serving/src/log';
-import { sideBySideSkip } from '../../resources/serving/src/side-by-side';
+import { chooseSideBySide, sideBySideSkip } from '../../resources/serving/src/side-by-side';
 import { WorkerPool } from '../../resources/serving/src/worker-pool';
 import { ROOT, buildRuntime, postJson, startServer, tempDir, writeSlowModel } from './serving-support';
 
@@ -61,6 +61,21 @@ test('side by side is not measured for a long run or when the copies would not f
   assert.equal(sideBySideSkip({ ...base, limitBytes: 1024 * 1024 * 1024 }), null);
 });
 
+test('side by side is dropped when the sessions, once they have run, leave under 20% of the memory limit', async (t) => {
+  buildRuntime();
+  const pool = new WorkerPool(path.join(ROOT, 'dist', 'serving', 'inference-thread.js'), { modelPath: writeSlowModel(tempDir(t), 50), intraOpThreads: 2 }, 1, new Logger('info', () => {}));
+  await pool.start();
+  t.after(() => pool.close());
+  const inputs = [{ name: 'x', isTensor: true, elementType: 'float32' as const, dims: ['batch', 512] }];
+  // The file is small (the check before measuring passes); what the sessions take once run is what counts.
+  const readings = [300e6, 900e6];
+  const decided = await chooseSideBySide(pool, inputs, { budget: 2, runMs: 1, modelBytes: 1e6, rssBytes: 300e6, limitBytes: 1e9, readRss: () => readings.shift() ?? 900e6 });
+  assert.equal(decided?.adopted, false);
+  assert.match(decided?.reason ?? '', /, but they take 572 MB more memory, which leaves under 20% of the 954 MB memory limit: one session serves every request$/);
+  assert.equal(pool.narrowCount, 0, 'the narrow sessions were ended');
+  assert.equal((await pool.run(row(0.5), true)).ranOn, 'wide');
+});
+
 test('in the server: a model that does not batch is measured side by side, says so, and every concurrent request gets its own answer', async (t) => {
   const model = writeSlowModel(tempDir(t), 300);
   const server = await startServer(t, { args: ['--model', model], env: { MODELDOCK_MAX_BATCH_SIZE: '1', MODELDOCK_THREADS: '2' } });
@@ -69,7 +84,7 @@ test('in the server: a model that does not batch is measured side by side, says 
   if (cpus >= 2) {
     const sideBySide = ready.sideBySide as { adopted: boolean; workers: number; reason: string };
     assert.equal(sideBySide.workers, 2);
-    assert.match(sideBySide.reason, /^2 one-thread sessions side by side gave [\d,]+ runs\/s vs [\d,]+ for the 2-thread session \([+-]\d+%\)/);
+    assert.match(sideBySide.reason, /^2 one-thread sessions side by side gave [\d,]+ runs\/s vs [\d,]+ for the 2-thread session \([+-]\d+%\)(; they take \d+ MB more memory$|: more than 5% slower)/);
   }
   // Pairs x, -x of different sizes: the model is odd (f(-x) = -f(x)), so each pair's answers mirror each other.
   const values = Array.from({ length: 40 }, (_, i) => (i % 2 ? -1 : 1) * (0.1 + Math.floor(i / 2) / 50));

@@ -33,6 +33,8 @@ export interface SideBySideOptions {
   modelBytes: number;
   rssBytes: number;
   limitBytes: number | null;
+  /** The process's resident memory now (tests give their own). */
+  readRss?: () => number;
 }
 
 /**
@@ -46,7 +48,7 @@ const MEASURE_MS = 400;
 const MIN_RUNS = 3;
 /** Past this a run is long enough that the threads' waits are a small share, and measuring would delay readiness. */
 const MAX_RUN_MS = 50;
-/** A session takes about twice its file in memory (weights, plus ONNX Runtime's prepacked copies and arenas). */
+/** Before measuring: a session takes at least about twice its file (weights and prepacked copies); arenas come on top. */
 const SESSION_BYTES_PER_MODEL_BYTE = 2;
 
 /** Why side by side is not measured (null: it should be); `budget` under 2 is not worth a word. */
@@ -65,6 +67,8 @@ export async function chooseSideBySide(pool: WorkerPool, inputs: IoMeta[], optio
   const workers = options.budget;
   const skip = sideBySideSkip(options);
   if (skip) return { adopted: false, workers, reason: skip };
+  const readRss = options.readRss ?? (() => process.memoryUsage.rss());
+  const rssBefore = readRss();
   try {
     await pool.addNarrow(workers);
     const sample = makeSampleInputs(inputs, 'sample', 1, { firstDim: 1 });
@@ -80,7 +84,15 @@ export async function chooseSideBySide(pool: WorkerPool, inputs: IoMeta[], optio
     const narrowRate = (narrow.runs / narrow.ms) * 1000;
     const gain = narrowRate / wideRate - 1;
     const measured = `${workers} one-thread sessions side by side gave ${Math.round(narrowRate).toLocaleString('en-US')} runs/s vs ${Math.round(wideRate).toLocaleString('en-US')} for the ${options.budget}-thread session (${gain >= 0 ? '+' : ''}${Math.round(gain * 100)}%)`;
-    if (gain >= MIN_GAIN) return { adopted: true, workers, reason: measured };
+    // What they really take once they have run (ONNX Runtime's arenas for the activations can outweigh the weights
+    // many times: the benchmark's 3 MB CNN takes about 50 MB a session), checked against the limit.
+    const rss = readRss();
+    const cost = `they take ${mb(Math.max(0, rss - rssBefore))} more memory`;
+    if (options.limitBytes !== null && rss > 0.8 * options.limitBytes) {
+      await pool.dropNarrow();
+      return { adopted: false, workers, reason: `${measured}, but ${cost}, which leaves under 20% of the ${mb(options.limitBytes)} memory limit: one session serves every request` };
+    }
+    if (gain >= MIN_GAIN) return { adopted: true, workers, reason: `${measured}; ${cost}` };
     await pool.dropNarrow();
     return { adopted: false, workers, reason: `${measured}: more than ${Math.round(-MIN_GAIN * 100)}% slower, so one session serves every request` };
   } catch (error) {
