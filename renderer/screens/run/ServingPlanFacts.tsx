@@ -46,7 +46,7 @@ export function ServingPlanFacts({ plan, testId = 'serve-plan' }: { plan: Servin
             <dd>
               <span data-testid={`${testId}-under-load`}>
                 {plan.sideBySide.adopted
-                  ? `${plan.sideBySide.workers} one-thread sessions side by side; a lone request still gets all ${plural(plan.intraOpThreads, 'thread')}`
+                  ? `${plan.sideBySide.workers} one-thread sessions side by side; a lone request still gets the ${plan.intraOpThreads}-thread session`
                   : 'The same session for every request'}
               </span>
               <span className="serve-plan-reason muted">{plan.sideBySide.reason}</span>
