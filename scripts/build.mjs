@@ -5,6 +5,7 @@ import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundledPackages, writeNotices } from './third-party-notices.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -65,6 +66,18 @@ function copyStatic() {
   fs.copyFileSync(path.join(root, 'renderer', 'index.html'), path.join(out, 'index.html'));
 }
 
+/**
+ * THIRD_PARTY_NOTICES.txt beside the app's bundles and beside the serving runtime, which goes into every image with
+ * ONNX Runtime's JavaScript and native library (copied from onnxruntime-node and onnxruntime-common, not bundled).
+ */
+function writeAllNotices(results) {
+  const serving = results[present.findIndex((b) => b.outdir === path.join(dist, 'serving'))];
+  const onnxRuntime = ['onnxruntime-node', 'onnxruntime-common'].map((name) => path.join(root, 'node_modules', name));
+  const all = results.flatMap((r) => bundledPackages(r.metafile, root));
+  writeNotices([...all, ...onnxRuntime], path.join(dist, 'THIRD_PARTY_NOTICES.txt'), 'ModelDock');
+  if (serving) writeNotices([...bundledPackages(serving.metafile, root), ...onnxRuntime], path.join(dist, 'serving', 'THIRD_PARTY_NOTICES.txt'), 'The ModelDock serving runtime (in every image ModelDock builds)');
+}
+
 /** The JPEG decoder's WebAssembly (main/inference/jpeg-wasm.ts) beside each bundle that decodes images. */
 function copyJpegDecoder() {
   const wasm = path.join(root, 'node_modules', '@jsquash', 'jpeg', 'codec', 'dec', 'mozjpeg_dec.wasm');
@@ -83,8 +96,9 @@ if (watch) {
   copyJpegDecoder();
   console.log('esbuild: watching for changes');
 } else {
-  await Promise.all(present.map((b) => esbuild.build({ ...b, absWorkingDir: root })));
+  const results = await Promise.all(present.map((b) => esbuild.build({ ...b, absWorkingDir: root, metafile: true })));
   if (fs.existsSync(path.join(root, 'renderer', 'index.html'))) copyStatic();
   copyJpegDecoder();
+  writeAllNotices(results);
   console.log(`built ${present.length} bundles into dist/ in ${Date.now() - started} ms`);
 }

@@ -253,7 +253,7 @@ function packageDirOf(entryFile: string, name: string): string {
 
 function runtimeFiles(): PlannedFile[] {
   const dir = path.dirname(findServingRuntime());
-  return ['modeldock-serve.js', 'inference-thread.js', 'image-thread.js', 'mozjpeg_dec.wasm'].map((name) => {
+  return ['modeldock-serve.js', 'inference-thread.js', 'image-thread.js', 'mozjpeg_dec.wasm', 'THIRD_PARTY_NOTICES.txt'].map((name) => {
     const hostPath = path.join(dir, name);
     if (!fs.existsSync(hostPath)) {
       throw new ModelDockError({

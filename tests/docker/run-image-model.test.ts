@@ -67,6 +67,13 @@ describe('an image model in its container', () => {
       await session.release();
       assert.equal(served.length, expected.length);
       served.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-4, `output ${i}: ${v} vs ${expected[i]}`));
+      // The licences of what the runtime contains travel with it (the bundles carry no legal comments).
+      const archive = await new Docker().getContainer(status.id).getArchive({ path: '/app/serving/THIRD_PARTY_NOTICES.txt' });
+      const chunks: Buffer[] = [];
+      for await (const chunk of archive as AsyncIterable<Buffer>) chunks.push(chunk);
+      const notices = Buffer.concat(chunks).toString('latin1');
+      assert.match(notices, /^onnxruntime-node \d/m);
+      assert.match(notices, /libjpeg-turbo Licenses/);
       // The JPEG decoder's WebAssembly ships in the image: a cut-off upload gets libjpeg's words, not jpeg-js's.
       const cut = await fetch(`${status.url}/predict`, { method: 'POST', headers: { 'Content-Type': 'image/jpeg' }, body: bytes.subarray(0, bytes.length >> 1) });
       assert.equal(cut.status, 400);
