@@ -53,15 +53,18 @@ test('a lone batch runs on the wide session; batches that queue run side by side
   assert.deepEqual(lines, [], 'nothing went wrong on the way');
 });
 
-test('side by side is not measured for a long run or when the copies would not fit the memory limit', () => {
-  const base = { budget: 2, runMs: 5, modelBytes: 20e6, rssBytes: 200e6, limitBytes: null };
+test('side by side is not measured for a long run, past 4 CPUs, or when the copies would not fit the memory limit or the free memory', () => {
+  const base = { budget: 2, runMs: 5, modelBytes: 20e6, rssBytes: 200e6, limitBytes: null, freeBytes: 8e9 };
   assert.equal(sideBySideSkip(base), null);
+  assert.match(sideBySideSkip({ ...base, budget: 16 }) ?? '', /^16 CPUs: a copy of the model per CPU is more memory than it is worth past 4$/);
+  assert.equal(sideBySideSkip({ ...base, budget: 4 }), null);
+  assert.match(sideBySideSkip({ ...base, freeBytes: 100e6 }) ?? '', /would take over half of the 95 MB this machine has free/);
   assert.match(sideBySideSkip({ ...base, runMs: 120 }) ?? '', /a run takes 120 ms, over 50 ms/);
   assert.match(sideBySideSkip({ ...base, modelBytes: 200e6, limitBytes: 1024 * 1024 * 1024 }) ?? '', /2 more copies of the model \(about 763 MB\) would not fit the 1024 MB memory limit/);
   assert.equal(sideBySideSkip({ ...base, limitBytes: 1024 * 1024 * 1024 }), null);
 });
 
-test('side by side is dropped when the sessions, once they have run, leave under 20% of the memory limit', async (t) => {
+test('side by side is dropped when the sessions, once they have run, leave under 20% of the memory limit, or take half the free memory', async (t) => {
   buildRuntime();
   const pool = new WorkerPool(path.join(ROOT, 'dist', 'serving', 'inference-thread.js'), { modelPath: writeSlowModel(tempDir(t), 50), intraOpThreads: 2 }, 1, new Logger('info', () => {}));
   await pool.start();
@@ -69,11 +72,16 @@ test('side by side is dropped when the sessions, once they have run, leave under
   const inputs = [{ name: 'x', isTensor: true, elementType: 'float32' as const, dims: ['batch', 512] }];
   // The file is small (the check before measuring passes); what the sessions take once run is what counts.
   const readings = [300e6, 900e6];
-  const decided = await chooseSideBySide(pool, inputs, { budget: 2, runMs: 1, modelBytes: 1e6, rssBytes: 300e6, limitBytes: 1e9, readRss: () => readings.shift() ?? 900e6 });
+  const decided = await chooseSideBySide(pool, inputs, { budget: 2, runMs: 1, modelBytes: 1e6, rssBytes: 300e6, limitBytes: 1e9, freeBytes: 8e9, readRss: () => readings.shift() ?? 900e6 });
   assert.equal(decided?.adopted, false);
   assert.match(decided?.reason ?? '', /, but they take 572 MB more memory, which leaves under 20% of the 954 MB memory limit: one session serves every request$/);
   assert.equal(pool.narrowCount, 0, 'the narrow sessions were ended');
   assert.equal((await pool.run(row(0.5), true)).ranOn, 'wide');
+  // Without a container limit (a laptop): the same, against the memory the machine had free.
+  const laptop = [300e6, 900e6];
+  const onLaptop = await chooseSideBySide(pool, inputs, { budget: 2, runMs: 1, modelBytes: 1e6, rssBytes: 300e6, limitBytes: null, freeBytes: 1e9, readRss: () => laptop.shift() ?? 900e6 });
+  assert.match(onLaptop?.reason ?? '', /, but they take 572 MB more memory, over half of the 954 MB this machine had free: one session serves every request$/);
+  assert.equal(pool.narrowCount, 0);
 });
 
 test('in the server: a model that does not batch is measured side by side, says so, and every concurrent request gets its own answer', async (t) => {

@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import * as os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { cleanOrtMessage, explainOrtMessage } from '../../../main/inference/ort-errors';
 import { copyFeeds } from '../../../main/inference/host-tensor';
@@ -197,7 +198,7 @@ async function main(): Promise<void> {
     if (options.sideBySide && options.workers === null && plan.workers === 1 && unbatched && !placement.runAhead && placement.runMs !== null) {
       sideBySide = await chooseSideBySide(pool, model.inputs, {
         budget: plan.intraOpThreads, runMs: placement.runMs, modelBytes: modelFileBytes(config.model.path),
-        rssBytes: process.memoryUsage.rss(), limitBytes: memoryLimitBytes(),
+        rssBytes: process.memoryUsage.rss(), limitBytes: memoryLimitBytes(), freeBytes: os.freemem(),
       });
     }
   }

@@ -32,7 +32,10 @@ export interface SideBySideOptions {
   runMs: number;
   modelBytes: number;
   rssBytes: number;
+  /** The container's memory limit; null when there is none (a laptop, a VM). */
   limitBytes: number | null;
+  /** Memory the machine has free: without a container limit, the copies must stay well inside it. */
+  freeBytes: number;
   /** The process's resident memory now (tests give their own). */
   readRss?: () => number;
 }
@@ -53,12 +56,24 @@ const MAX_RUN_MS = 50;
 /** Before measuring: a session takes at least about twice its file (weights and prepacked copies); arenas come on top. */
 const SESSION_BYTES_PER_MODEL_BYTE = 2;
 
+/**
+ * Past this many CPUs, a copy per CPU is more memory than side by side is worth (a 16-CPU laptop would hold the model
+ * 17 times); it is for pods of 2 to 4 CPUs, where one stalled thread is a large share of the budget.
+ */
+export const MAX_SESSIONS = 4;
+/** Without a container limit, the copies may take at most this share of the memory the machine has free. */
+const FREE_SHARE = 0.5;
+
 /** Why side by side is not measured (null: it should be); `budget` under 2 is not worth a word. */
 export function sideBySideSkip(options: SideBySideOptions): string | null {
+  if (options.budget > MAX_SESSIONS) return `${options.budget} CPUs: a copy of the model per CPU is more memory than it is worth past ${MAX_SESSIONS}`;
   if (options.runMs > MAX_RUN_MS) return `a run takes ${options.runMs.toFixed(0)} ms, over ${MAX_RUN_MS} ms: the threads' waits are a small share of it`;
   const extra = options.budget * SESSION_BYTES_PER_MODEL_BYTE * options.modelBytes;
   if (options.limitBytes !== null && options.rssBytes + extra > 0.8 * options.limitBytes) {
     return `${options.budget} more copies of the model (about ${mb(extra)}) would not fit the ${mb(options.limitBytes)} memory limit`;
+  }
+  if (options.limitBytes === null && extra > FREE_SHARE * options.freeBytes) {
+    return `${options.budget} more copies of the model (about ${mb(extra)}) would take over half of the ${mb(options.freeBytes)} this machine has free`;
   }
   return null;
 }
@@ -93,6 +108,10 @@ export async function chooseSideBySide(pool: WorkerPool, inputs: IoMeta[], optio
     if (options.limitBytes !== null && rss > 0.8 * options.limitBytes) {
       await pool.dropNarrow();
       return { adopted: false, workers, reason: `${measured}, but ${cost}, which leaves under 20% of the ${mb(options.limitBytes)} memory limit: one session serves every request` };
+    }
+    if (options.limitBytes === null && rss - rssBefore > FREE_SHARE * options.freeBytes) {
+      await pool.dropNarrow();
+      return { adopted: false, workers, reason: `${measured}, but ${cost}, over half of the ${mb(options.freeBytes)} this machine had free: one session serves every request` };
     }
     if (gain >= MIN_GAIN) return { adopted: true, workers, reason: `${measured}; ${cost}` };
     await pool.dropNarrow();
