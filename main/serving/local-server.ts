@@ -4,7 +4,6 @@ import type { LogLine, ServerState, ServerStatus, ServingPlan } from '../../shar
 import type { RuntimeConfig } from '../../shared/schemas/serving';
 import { jsonFields, problemText, type LogBuffer } from './log-buffer';
 import { MetricsTracker } from './metrics-summary';
-import { readyPlan } from './ready-plan';
 import { runtimeEnv } from './runtime-script';
 
 const MAX_LINE = 64 * 1024;
@@ -140,7 +139,7 @@ export class LocalServer {
           const fields = jsonFields(line.raw);
           this.loadMs = typeof fields?.loadMs === 'number' ? fields.loadMs : null;
           this.warmupMs = typeof fields?.warmupMs === 'number' ? fields.warmupMs : null;
-          this.plan = readyPlan(fields);
+          this.plan = this.logs.plan;
           this.state = 'ready';
           this.readyAt = new Date().toISOString();
           if (!this.url && options.port > 0) {

@@ -29,8 +29,9 @@ export class LogBuffer {
 
   /** Adds one line as written by the runtime (JSON or plain text). */
   push(raw: string, stream: LogLine['stream']): LogLine {
-    const line = parseLogLine(raw, stream, ++this.lastSeq);
-    if (line.event === 'ready' && stream === 'stdout') this.latestPlan = readyPlan(jsonFields(raw));
+    const fields = raw.startsWith('{') ? jsonFields(raw) : null;
+    const line = logLine(raw, fields, stream, ++this.lastSeq);
+    if (line.event === 'ready' && stream === 'stdout') this.latestPlan = readyPlan(fields);
     this.lines.push(line);
     if (this.lines.length > this.capacity) this.lines.splice(0, this.lines.length - this.capacity);
     return line;
@@ -64,27 +65,20 @@ export function jsonFields(text: string): Record<string, unknown> | null {
   }
 }
 
-export function parseLogLine(raw: string, stream: LogLine['stream'], seq: number): LogLine {
+/** `fields`: the line's JSON object (jsonFields), or null for a plain-text line. */
+function logLine(raw: string, fields: Record<string, unknown> | null, stream: LogLine['stream'], seq: number): LogLine {
   const text = raw.length > MAX_RAW ? `${raw.slice(0, MAX_RAW)}…` : raw;
   const now = new Date().toISOString();
-  if (raw.startsWith('{')) {
-    try {
-      const fields = JSON.parse(raw) as Record<string, unknown>;
-      if (fields && typeof fields === 'object' && !Array.isArray(fields)) {
-        const level = LEVELS.includes(fields.level as LogLevel) ? (fields.level as LogLevel) : 'info';
-        return {
-          seq,
-          time: typeof fields.time === 'string' ? fields.time : now,
-          level,
-          stream,
-          event: typeof fields.event === 'string' ? fields.event : null,
-          message: describeEvent(fields),
-          raw: text,
-        };
-      }
-    } catch {
-      // Not JSON after all: shown as plain text below.
-    }
+  if (fields) {
+    return {
+      seq,
+      time: typeof fields.time === 'string' ? fields.time : now,
+      level: LEVELS.includes(fields.level as LogLevel) ? (fields.level as LogLevel) : 'info',
+      stream,
+      event: typeof fields.event === 'string' ? fields.event : null,
+      message: describeEvent(fields),
+      raw: text,
+    };
   }
   const level: LogLevel = stream === 'stderr' ? (/error|fail|cannot|invalid/i.test(raw) ? 'error' : 'warn') : 'info';
   return { seq, time: now, level, stream, event: null, message: text, raw: text };

@@ -9,7 +9,7 @@ import { makeSampleInputs } from '../inference/sample-inputs';
 import { hostToWire } from '../inference/tensor-codec';
 import type { IoMeta } from '../inference/worker-protocol';
 import {
-  compactJson, curlHeaders, formatJson, pathFor, printfEscape, rowOf, shellQuote, tidy,
+  curlHeaders, formatJson, pathFor, printfEscape, rowOf, shellQuote, tidy,
   type PhotoInputs, type PreparedRequest, type TryTarget,
 } from './try-protocols';
 import { bytesElements, v2Datatype } from './v2-binary';
@@ -169,7 +169,7 @@ export function imageToSend(image: TryImage, inputs: IoMeta[] = []): ImageToSend
 
 function parseValue(name: string, text: string): unknown {
   try {
-    return JSON.parse(compactJson(text));
+    return JSON.parse(text);
   } catch (error) {
     throw new ModelDockError({
       code: 'try-value-invalid',

@@ -104,7 +104,7 @@ export function printfEscape(bytes: Buffer): string {
   return out;
 }
 
-export function compactJson(text: string): string {
+function compactJson(text: string): string {
   try {
     return JSON.stringify(JSON.parse(text));
   } catch {

@@ -237,8 +237,10 @@ export class WorkerPool implements InferenceRunner {
   private pick(alone: boolean): InferenceThread | undefined {
     const idle = (kind?: ThreadKind) => this.threads.find((t) => t.pending.length === 0 && (!kind || t.kind === kind));
     if (this.narrowCount > 0) {
-      if (alone && this.threads.every((t) => t.pending.length === 0)) return idle('wide') ?? idle('narrow');
-      return idle('narrow') ?? (this.threads.every((t) => t.pending.length === 0) ? idle('wide') : undefined);
+      // The wide session only when nothing at all runs: beside narrow runs it would oversubscribe the CPUs.
+      const allIdle = this.threads.every((t) => t.pending.length === 0);
+      if (alone && allIdle) return idle('wide') ?? idle('narrow');
+      return idle('narrow') ?? (allIdle ? idle('wide') : undefined);
     }
     return idle() ?? (this.runAhead ? this.threads.find((t) => t.pending.length === 1) : undefined);
   }
